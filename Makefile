@@ -1,0 +1,49 @@
+# Entry points a person types. Everything installs what it needs first.
+#   make demo   generate the example environment and plan it offline
+#   make test   the whole test suite (what CI runs)
+
+PYTHON ?= python3
+ENV    ?= dev
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv demo generate validate plan test lock clean
+
+# The virtualenv is rebuilt when the pinned dependencies change.
+$(STAMP): pyproject.toml constraints.txt
+	@command -v terraform >/dev/null || { echo "terraform (>= 1.10) must be on the PATH"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/streamgen validate --env $(ENV)
+
+generate: $(STAMP)
+	$(BIN)/streamgen generate --env $(ENV)
+
+plan: $(STAMP)
+	$(BIN)/streamgen plan --env $(ENV) --offline
+
+demo: $(STAMP)
+	$(BIN)/streamgen validate --env $(ENV)
+	$(BIN)/streamgen generate --env $(ENV)
+	$(BIN)/streamgen plan --env $(ENV) --offline
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+# Re-pin the whole dependency tree after editing pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Every package of the dev environment, pinned (pip install -c constraints.txt -e '.[dev]')."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf .work .build .pytest_cache

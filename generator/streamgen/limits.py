@@ -1,0 +1,41 @@
+"""AWS service limits the catalog is checked against, in one place.
+
+Sources: the AWS service quotas pages summarised in shared/design.md and the
+seed articles. Where a limit is a soft (raisable) quota, env.yaml can raise it.
+"""
+
+# Kinesis Data Streams
+KINESIS_NAME_MAX = 128
+KINESIS_RETENTION_HOURS = (24, 8760)  # 24 h default, 7 days extended, 1 year long-term
+KINESIS_SHARD_MB_IN = 1.0  # per shard: 1 MB/s or 1,000 records/s in, 2 MB/s out
+KINESIS_SHARD_RECORDS_IN = 1000
+KINESIS_SHARD_MB_OUT = 2.0
+KINESIS_DEFAULT_SHARD_QUOTA = 500  # per account and Region (soft quota)
+KINESIS_RECORD_MAX_BYTES = 1024 * 1024
+
+# Kinesis Data Firehose
+FIREHOSE_NAME_MAX = 64
+FIREHOSE_BUFFER_MB = (1, 128)
+FIREHOSE_BUFFER_SECONDS = (60, 900)
+FIREHOSE_CONVERSION_MIN_BUFFER_MB = 64  # record format conversion, dynamic partitioning
+FIREHOSE_PREFIX_MAX = 1024
+FIREHOSE_PROCESSOR_BUFFER_MB = (0.2, 3.0)
+FIREHOSE_PROCESSOR_BUFFER_SECONDS = (60, 900)
+FIREHOSE_LAMBDA_TIMEOUT_MAX = 300  # Firehose waits at most 5 minutes for a transform
+FIREHOSE_RETRY_SECONDS = (0, 7200)
+
+# Lambda
+LAMBDA_NAME_MAX = 64
+LAMBDA_MEMORY_MB = (128, 10240)
+LAMBDA_TIMEOUT_SECONDS = (1, 900)
+
+# IAM and S3
+IAM_ROLE_NAME_MAX = 64
+S3_BUCKET_NAME = (3, 63)
+
+# CloudWatch Logs: the only values PutRetentionPolicy accepts
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+LOG_GROUP_NAME_MAX = 512

@@ -1,0 +1,147 @@
+"""The resolved model: every decision made, every name and ARN final.
+
+The resolver builds it from validated specs; templates read it and nothing
+else. A value that appears in generated Terraform is a field here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource was declared (for comments and plan-gate messages)."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Component:
+    """Something one module call creates."""
+
+    domain: str
+    name: str
+    tf_id: str
+    root: str
+    origin: Origin
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Stream(Component):
+    full_name: str
+    arn: str
+    mode: str  # ON_DEMAND | PROVISIONED (the provider's spelling)
+    shards: int | None
+    retention_hours: int
+    kms_key_arn: str
+    protected: bool
+    sizing_note: str
+
+
+@dataclass(frozen=True)
+class Bucket(Component):
+    bucket: str
+    arn: str
+    kms_key_arn: str | None
+    access_log_bucket: str | None
+    protected: bool
+    purpose: str  # "data" | "access-logs"
+
+
+@dataclass(frozen=True)
+class Function(Component):
+    full_name: str
+    arn: str
+    role_name: str
+    source: str  # lambda_src/<source>
+    package_file: str  # relative to the repository root
+    package_sha256: str
+    memory_mb: int
+    timeout_s: int
+    reserved_concurrency: int
+    environment: dict[str, str]
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+
+
+@dataclass(frozen=True)
+class Processor:
+    function: Function
+    # only the parameters that differ from Firehose defaults, in a fixed order
+    parameters: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class FirehoseToS3(Component):
+    full_name: str
+    arn: str
+    role_name: str
+    source_stream: Stream
+    bucket: Bucket
+    prefix: str
+    error_prefix: str
+    compression: str
+    file_extension: str | None
+    buffer_size_mb: int
+    buffer_interval_s: int
+    processor: Processor | None
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+    protected: bool
+
+
+@dataclass
+class Root:
+    """One generated Terraform root module, with its own state."""
+
+    path: str  # "shared", "domains/payments"
+    description: str
+    sources: list[str]  # files it was generated from
+    streams: list[Stream] = field(default_factory=list)
+    buckets: list[Bucket] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    firehoses: list[FirehoseToS3] = field(default_factory=list)
+
+    @property
+    def components(self) -> list[Component]:
+        return [*self.buckets, *self.streams, *self.functions, *self.firehoses]
+
+    @property
+    def protected(self) -> list[Any]:
+        return [c for c in self.components if getattr(c, "protected", None) is not None]
+
+
+@dataclass(frozen=True)
+class Backend:
+    bucket: str
+    region: str
+    key_prefix: str
+    kms_key_arn: str | None
+    use_lockfile: bool
+    dynamodb_table: str | None
+
+
+@dataclass
+class Resolved:
+    env: str
+    account_id: str
+    region: str
+    partition: str
+    name_prefix: str
+    tags: dict[str, str]
+    assume_role_arn: str | None
+    backend: Backend
+    terraform_required_version: str
+    aws_provider_version: str
+    roots: list[Root]

@@ -1,0 +1,153 @@
+"""Render: resolved model -> generated Terraform files (path -> text).
+
+Pure: no I/O besides reading templates. Jinja runs with StrictUndefined, so a
+template that names a missing value fails loudly instead of writing "".
+Ordering comes from the resolved model (sorted), so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from . import hcl
+from .model import Component, Resolved, Root
+from .workspace import Workspace
+
+# file name -> template; a file is written only when its template has content
+ROOT_FILES = (
+    ("terraform.tf", "root/terraform.tf.j2", lambda root: True),
+    ("providers.tf", "root/providers.tf.j2", lambda root: True),
+    ("storage.tf", "root/storage.tf.j2", lambda root: bool(root.buckets)),
+    ("topics.tf", "root/topics.tf.j2", lambda root: bool(root.streams)),
+    ("transforms.tf", "root/transforms.tf.j2", lambda root: bool(root.functions)),
+    ("sinks.tf", "root/sinks.tf.j2", lambda root: bool(root.firehoses)),
+    ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
+    ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
+)
+
+# resource address of each protectable module's stateful resource
+PROTECTED_RESOURCES = {
+    "Stream": "aws_kinesis_stream",
+    "Bucket": "aws_s3_bucket",
+    "FirehoseToS3": "aws_kinesis_firehose_delivery_stream",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    from_: str
+    to: str
+
+
+def generated_root_dir(env: str, root: Root) -> str:
+    return f"environments/{env}/generated/{root.path}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("streamgen", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.globals.update(attrs=hcl.attrs, hcl=hcl.value, expr=hcl.Expr, BLANK=hcl.BLANK)
+    env.filters["compact"] = lambda d: {k: v for k, v in d.items() if v is not None}
+    env.filters["processor_parameter"] = lambda kv: {"name": kv[0], "value": kv[1]}
+    return env
+
+
+_JINJA = _environment()
+
+
+def moves(root: Root) -> list[Move]:
+    out = []
+    for component in root.protected:
+        resource = PROTECTED_RESOURCES[type(component).__name__]
+        base = f"module.{component.tf_id}.{resource}"
+        protected, unprotected = f"{base}.this[0]", f"{base}.unprotected[0]"
+        if component.protected:
+            out.append(Move(unprotected, protected))
+        else:
+            out.append(Move(protected, unprotected))
+    return out
+
+
+def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
+    def refs(items: list[Any], attr: str = "arn") -> dict[str, Any]:
+        return {c.name: hcl.Expr(f"module.{c.tf_id}.{attr}") for c in items}
+
+    candidates = [
+        ("buckets", "S3 buckets by name (ARNs).", refs(root.buckets)),
+        ("streams", "Kinesis stream ARNs by topic.", refs(root.streams)),
+        ("functions", "Lambda function ARNs by transform.", refs(root.functions)),
+        ("delivery_streams", "Firehose delivery stream ARNs by sink.", refs(root.firehoses)),
+    ]
+    return [c for c in candidates if c[2]]
+
+
+def _backend_items(resolved: Resolved, root: Root) -> list[tuple[str, Any]]:
+    b = resolved.backend
+    return [
+        ("bucket", b.bucket),
+        ("key", f"{b.key_prefix}{resolved.env}/{root.path}/terraform.tfstate"),
+        ("region", b.region),
+        ("encrypt", True),
+        ("kms_key_id", b.kms_key_arn),
+        ("use_lockfile", b.use_lockfile or None),
+        ("dynamodb_table", b.dynamodb_table),
+    ]
+
+
+def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]:
+    root_dir = ws.root / generated_root_dir(resolved.env, root)
+
+    def module_source(name: str) -> str:
+        return os.path.relpath(ws.modules_dir / name, root_dir).replace(os.sep, "/")
+
+    def package_path(file: str) -> hcl.Expr:
+        rel = os.path.relpath(ws.root / file, root_dir).replace(os.sep, "/")
+        return hcl.Expr(f'"${{path.root}}/{rel}"')
+
+    def ref(component: Component, output: str = "arn") -> Any:
+        # Same root: the module's output (it orders creation, and is known at
+        # plan time); another root: the literal value, no remote state needed.
+        if component.root == root.path:
+            return hcl.Expr(f"module.{component.tf_id}.{output}")
+        return getattr(component, output)
+
+    context = {
+        "root": root,
+        "env": resolved.env,
+        "account_id": resolved.account_id,
+        "region": resolved.region,
+        "tags": resolved.tags,
+        "assume_role_arn": resolved.assume_role_arn,
+        "required_version": resolved.terraform_required_version,
+        "aws_provider_version": resolved.aws_provider_version,
+        "backend_items": _backend_items(resolved, root),
+        "moves": moves(root),
+        "outputs": outputs(root),
+        "module_source": module_source,
+        "package_path": package_path,
+        "ref": ref,
+    }
+    files = {}
+    base = generated_root_dir(resolved.env, root)
+    for name, template, wanted in ROOT_FILES:
+        if wanted(root):
+            text = _JINJA.get_template(template).render(context)
+            files[f"{base}/{name}"] = text.rstrip("\n") + "\n"
+    return files
+
+
+def render(resolved: Resolved, ws: Workspace) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for root in resolved.roots:
+        files.update(render_root(resolved, root, ws))
+    return dict(sorted(files.items()))

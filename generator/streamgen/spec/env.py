@@ -1,0 +1,184 @@
+"""``environments/<env>/env.yaml``: where and how a catalog is deployed.
+
+The environment owns everything that exists outside the catalog (account,
+network, KMS keys, state bucket) and the per-environment knobs (defaults and
+overrides for sizing and retention). Values that a Terraform data source would
+look up are given here instead, so plans work offline and are reviewable.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, field_validator
+
+from .. import limits
+from .base import Spec, pattern_type
+from .names import (
+    AccountId,
+    KmsKeyArn,
+    QualifiedName,
+    Region,
+    RoleArn,
+    S3BucketName,
+    SecurityGroupId,
+    SubnetId,
+    TagKey,
+    TagValue,
+    VpcId,
+)
+
+EnvName = pattern_type(r"[a-z][a-z0-9-]{0,15}", "must be 1-16 lowercase letters, digits or '-'")
+NamePrefix = pattern_type(
+    r"[a-z][a-z0-9-]{0,11}", "must be 1-12 lowercase letters, digits or '-', starting with a letter"
+)
+StreamMode = Literal["on_demand", "provisioned"]
+
+
+def _retention_days(value: int) -> int:
+    if value not in limits.LOG_RETENTION_DAYS:
+        allowed = ", ".join(str(v) for v in limits.LOG_RETENTION_DAYS)
+        raise ValueError(f"{value} is not a CloudWatch Logs retention; use one of {allowed}")
+    return value
+
+
+LogRetentionDays = Annotated[
+    int, AfterValidator(_retention_days), Field(json_schema_extra={"enum": list(limits.LOG_RETENTION_DAYS)})
+]
+
+
+class StateBackend(Spec):
+    """S3 backend holding one state file per generated root."""
+
+    bucket: S3BucketName
+    """State bucket (created outside streamgen)."""
+    region: Region | None = None
+    """Region of the state bucket; defaults to the environment's Region."""
+    key_prefix: Annotated[str, Field(pattern=r"^[a-zA-Z0-9!_.*'()/-]*$", max_length=256)] = "streamgen/"
+    """Prefix of every state key: ``<key_prefix><env>/<root>/terraform.tfstate``."""
+    kms_key_arn: KmsKeyArn | None = None
+    """Customer managed key for the state objects (recommended)."""
+    use_lockfile: bool = True
+    """S3-native state locking (Terraform >= 1.10)."""
+    dynamodb_table: str | None = None
+    """Legacy DynamoDB lock table, for older pipelines."""
+
+
+class Network(Spec):
+    """The VPC that VPC-attached resources (Lambda, VPC destinations) use."""
+
+    vpc_id: VpcId
+    subnet_ids: Annotated[list[SubnetId], Field(min_length=1, max_length=16)]
+    """Private subnets, ideally one per Availability Zone."""
+    security_group_ids: Annotated[list[SecurityGroupId], Field(min_length=1, max_length=5)]
+
+    @field_validator("subnet_ids", "security_group_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("contains duplicates")
+        return value
+
+
+class KmsKeys(Spec):
+    """Customer managed KMS keys; every data store and log group is encrypted."""
+
+    data: KmsKeyArn
+    """Streams, buckets, delivery streams, Lambda environment variables."""
+    logs: KmsKeyArn | None = None
+    """CloudWatch Logs log groups; defaults to ``data``. Its key policy must allow logs.<region>.amazonaws.com."""
+
+
+class Logging(Spec):
+    retention_days: LogRetentionDays = 365
+    """Retention of every log group streamgen creates."""
+
+
+class KinesisDefaults(Spec):
+    mode: StreamMode = "on_demand"
+    shards: Annotated[int, Field(ge=1, le=limits.KINESIS_DEFAULT_SHARD_QUOTA)] = 1
+    """Shard count for provisioned streams that neither set shards nor throughput."""
+    retention_hours: Annotated[int, Field(ge=limits.KINESIS_RETENTION_HOURS[0], le=limits.KINESIS_RETENTION_HOURS[1])] = 24
+
+
+class Buffering(Spec):
+    """Firehose buffering hints: delivery happens when either is reached."""
+
+    size_mb: Annotated[int, Field(ge=limits.FIREHOSE_BUFFER_MB[0], le=limits.FIREHOSE_BUFFER_MB[1])] | None = None
+    interval_s: Annotated[int, Field(ge=limits.FIREHOSE_BUFFER_SECONDS[0], le=limits.FIREHOSE_BUFFER_SECONDS[1])] | None = None
+
+
+class FirehoseDefaults(Spec):
+    buffering: Buffering = Buffering(size_mb=64, interval_s=300)
+
+
+class LambdaDefaults(Spec):
+    memory_mb: Annotated[int, Field(ge=limits.LAMBDA_MEMORY_MB[0], le=limits.LAMBDA_MEMORY_MB[1])] = 256
+    timeout_s: Annotated[int, Field(ge=1, le=limits.FIREHOSE_LAMBDA_TIMEOUT_MAX)] = 60
+    reserved_concurrency: Annotated[int, Field(ge=1, le=1000)] = 10
+    """Caps what one transform can take from the account's concurrency pool."""
+
+
+class Defaults(Spec):
+    kinesis: KinesisDefaults = KinesisDefaults()
+    firehose: FirehoseDefaults = FirehoseDefaults()
+    lambda_: LambdaDefaults = Field(default=LambdaDefaults(), alias="lambda")
+
+    model_config = Spec.model_config | {"populate_by_name": True}
+
+
+class TopicOverride(Spec):
+    """Per-environment sizing of one topic (wins over the catalog)."""
+
+    mode: StreamMode | None = None
+    shards: Annotated[int, Field(ge=1, le=limits.KINESIS_DEFAULT_SHARD_QUOTA)] | None = None
+    retention_hours: Annotated[int, Field(ge=limits.KINESIS_RETENTION_HOURS[0], le=limits.KINESIS_RETENTION_HOURS[1])] | None = None
+
+
+class SinkOverride(Spec):
+    """Per-environment tuning of one sink (wins over the catalog)."""
+
+    buffering: Buffering | None = None
+
+
+class Overrides(Spec):
+    topics: dict[QualifiedName, TopicOverride] = {}
+    """Keyed by ``domain/topic``."""
+    sinks: dict[QualifiedName, SinkOverride] = {}
+    """Keyed by ``domain/sink``."""
+
+
+class Quotas(Spec):
+    """Account quotas that are soft limits; raise them here after AWS raised them."""
+
+    kinesis_shards: Annotated[int, Field(ge=1)] = limits.KINESIS_DEFAULT_SHARD_QUOTA
+    """Shards across all provisioned streams of the account and Region."""
+
+
+class TerraformSettings(Spec):
+    required_version: str = ">= 1.10.0"
+    aws_provider_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "5.100.0"
+    """Exact provider version for generated roots (modules accept a range)."""
+
+
+class Environment(Spec):
+    """One deployment target: an account and Region with its conventions."""
+
+    name: EnvName
+    """Must equal the folder name under environments/."""
+    account_id: AccountId
+    region: Region
+    name_prefix: NamePrefix
+    """Prepended to every resource name: ``<prefix>-<domain>-<name>``."""
+    tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=40)]
+    """Mandatory tags, applied to every resource through the provider's default_tags."""
+    assume_role_arn: RoleArn | None = None
+    """Role the pipeline assumes to deploy; none means the caller's credentials."""
+    state: StateBackend
+    network: Network
+    kms: KmsKeys
+    logging: Logging = Logging()
+    defaults: Defaults = Defaults()
+    overrides: Overrides = Overrides()
+    quotas: Quotas = Quotas()
+    terraform: TerraformSettings = TerraformSettings()

@@ -1,0 +1,202 @@
+"""Running the real terraform binary on generated roots and module examples.
+
+- Provider installation: a filesystem mirror when the machine has one (offline
+  CI), the public registry otherwise; one shared plugin cache for every root.
+- Roots are *staged*: copied into a scratch tree that mirrors the repository
+  layout (``modules/`` and ``.build/`` linked in), so relative module sources
+  still resolve, runs never write into the working tree, and several runs of
+  the same root can proceed side by side.
+- Offline and local-emulator runs add an override file to the staged copy:
+  dummy credentials and a local backend exist only there, never in the
+  generated production configuration.
+
+Commands go through tftest, which parses plan JSON and cleans up after itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tftest
+
+from .workspace import Workspace
+
+MIRROR_ENV = "STREAMGEN_TF_MIRROR"
+_MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/providers", "/usr/local/share/terraform/plugins")
+
+OFFLINE_OVERRIDE = """\
+# Written by streamgen into a scratch copy for an offline plan; never committed.
+# Dummy credentials and a local backend: nothing here reaches AWS.
+terraform {
+  backend "local" {}
+}
+
+locals {
+  deploy_role_arn = null
+}
+
+provider "aws" {
+  access_key                  = "offline-plan"
+  secret_key                  = "offline-plan"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # the account cannot be checked without calling STS
+  allowed_account_ids = null
+}
+"""
+
+
+class TerraformError(Exception):
+    pass
+
+
+def find_mirror() -> Path | None:
+    configured = os.environ.get(MIRROR_ENV)
+    for candidate in ([configured] if configured else []) + list(_MIRROR_CANDIDATES):
+        path = Path(candidate)
+        if (path / "registry.terraform.io").is_dir():
+            return path
+    return None
+
+
+def mirrored_providers(mirror: Path) -> list[str]:
+    """Provider addresses present in the mirror (registry.terraform.io/<ns>/<type>)."""
+    return sorted(
+        f"{host.name}/{ns.name}/{kind.name}"
+        for host in mirror.iterdir()
+        if host.is_dir()
+        for ns in host.iterdir()
+        if ns.is_dir()
+        for kind in ns.iterdir()
+        if kind.is_dir()
+    )
+
+
+def cli_config(ws: Workspace) -> Path:
+    """Write the Terraform CLI configuration shared by every run."""
+    base = ws.cache_dir / "terraform"
+    cache = base / "plugin-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    lines = [f'plugin_cache_dir = "{cache}"', ""]
+    mirror = find_mirror()
+    if mirror is not None:
+        providers = json.dumps(mirrored_providers(mirror))
+        lines += [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            f'    path    = "{mirror}"',
+            f"    include = {providers}",
+            "  }",
+            "  direct {",
+            f"    exclude = {providers}",
+            "  }",
+            "}",
+        ]
+    path = base / "cli.tfrc"
+    text = "\n".join(lines) + "\n"
+    if not path.is_file() or path.read_text() != text:
+        tmp = path.with_name(f".cli.{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return path
+
+
+def environment(ws: Workspace, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {
+        "TF_CLI_CONFIG_FILE": str(cli_config(ws)),
+        "CHECKPOINT_DISABLE": "1",  # no version check call home (offline, and 2 s faster)
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+    }
+    env.update(extra or {})
+    return env
+
+
+def binary() -> str:
+    found = shutil.which("terraform")
+    if not found:
+        raise TerraformError("terraform is not on the PATH (see README: prerequisites)")
+    return found
+
+
+@dataclass
+class StagedRoot:
+    """A scratch copy of one root, ready for terraform."""
+
+    name: str
+    path: Path
+    tf: tftest.TerraformTest
+
+    def init(self) -> str:
+        return self.tf.setup(upgrade=False)
+
+    def validate(self) -> dict[str, Any]:
+        result = subprocess.run(
+            [self.tf.binary, "validate", "-json", "-no-color"],
+            cwd=self.path,
+            env=self.tf.env,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(result.stdout)
+
+    def plan(self) -> tftest.TerraformPlanOutput:
+        return self.tf.plan(output=True, refresh=False)
+
+    def plan_json(self) -> dict[str, Any]:
+        return dict(self.plan())
+
+
+def stage(
+    ws: Workspace,
+    source_dir: Path,
+    scratch: Path,
+    *,
+    overrides: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+) -> StagedRoot:
+    """Copy a root into ``scratch`` at the same relative path, plus overrides."""
+    rel = source_dir.resolve().relative_to(ws.root.resolve())
+    target = scratch / rel
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for item in source_dir.iterdir():
+        if item.is_file() and item.suffix in (".tf", ".zip", ".json") and not item.name.endswith("_override.tf"):
+            shutil.copy2(item, target / item.name)
+    for link in ("modules", ".build"):
+        dest = scratch / link
+        if not dest.exists() and (ws.root / link).exists():
+            dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
+    for name, text in (overrides or {}).items():
+        (target / name).write_text(text)
+    tf = tftest.TerraformTest(str(target), binary=binary(), env=environment(ws, env))
+    return StagedRoot(rel.as_posix(), target, tf)
+
+
+def scratch_dir(work_dir: Path, label: str) -> Path:
+    path = work_dir / f"{label}-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    return path
+
+
+def fmt_check(paths: list[Path]) -> list[str]:
+    """Files terraform fmt would change (empty when all are canonical)."""
+    result = subprocess.run(
+        [binary(), "fmt", "-check", "-recursive", "-list=true", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_DISABLE": "1"},
+    )
+    if result.returncode not in (0, 3):
+        raise TerraformError(result.stderr.strip())
+    return [line for line in result.stdout.splitlines() if line.strip()]
