@@ -136,7 +136,12 @@ BAD_CATALOGS = [
     (
         "unknown-sink-kind",
         "domain: shop\nowner: x\ntopics:\n  - name: orders\nsinks:\n  - name: lake\n    kind: s4\n    topic: orders\n",
-        ["catalog/shop.yaml:7: sinks[lake].kind: must be one of 's3'"],
+        ["catalog/shop.yaml:7: sinks[lake].kind: kind/via must be one of: s3 (via: firehose)"],
+    ),
+    (
+        "unknown-via-for-a-known-kind",
+        "domain: shop\nowner: x\ntopics:\n  - name: orders\nsinks:\n  - name: lake\n    kind: s3\n    via: glue\n    topic: orders\n",
+        ["catalog/shop.yaml:8: sinks[lake].via: kind/via must be one of: s3 (via: firehose)"],
     ),
     (
         "buffering-out-of-range",
@@ -188,6 +193,21 @@ BAD_CATALOGS = [
         "overlapping-s3-prefixes",
         "domain: shop\nowner: x\ntopics:\n  - name: orders\nsinks:\n  - name: a\n    kind: s3\n    topic: orders\n    prefix: data/\n  - name: b\n    kind: s3\n    topic: orders\n    prefix: data/b/\n",
         ["catalog/shop.yaml:13: sinks[b].prefix: 'data/b/' overlaps sink 'a' prefix 'data/' in the same bucket"],
+    ),
+    (
+        "msk-topic-on-undeclared-cluster",
+        "domain: shop\nowner: x\ntopics:\n  - name: orders\n    platform: msk\n    cluster: main\n",
+        ["catalog/shop.yaml:6: topics[orders].cluster: no MSK cluster 'main' in env.yaml msk_clusters (none declared)"],
+    ),
+    (
+        "unknown-column-type",
+        "domain: shop\nowner: x\ntopics:\n  - name: orders\n    schema:\n      columns:\n        - {name: id, type: bigint}\n        - {name: amount, type: money}\n",
+        ["catalog/shop.yaml:8: topics[orders].schema.columns[amount].type: unknown type 'money'"],
+    ),
+    (
+        "malformed-complex-column-type",
+        "domain: shop\nowner: x\ntopics:\n  - name: orders\n    schema:\n      columns:\n        - {name: tags, type: 'map<array<string>,int>'}\n",
+        ["catalog/shop.yaml:7: topics[orders].schema.columns[tags].type: map keys must be primitive"],
     ),
     (
         "shard-quota-exceeded-by-throughput",
@@ -262,3 +282,32 @@ def test_missing_environment(sandbox):
     result = sandbox.run("validate", "--env", "prod")
     assert result.code == 2
     assert result.err_lines[0] == "environments/prod/env.yaml: no such environment file (environments: none)"
+
+
+MSK_ENV = ENV + """
+msk_clusters:
+  main:
+    arn: arn:aws:kafka:eu-west-1:111111111111:cluster/dev-main/7c8e9f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f-2
+    broker_count: 3
+    bootstrap_brokers_iam: [b-1.example.kafka.eu-west-1.amazonaws.com:9098]
+"""
+
+
+def test_msk_topics_resolve_to_domain_namespaced_kafka_names(sandbox):
+    from streamgen import pipeline
+
+    write(sandbox, "domain: shop\nowner: x\ntopics:\n  - name: orders\n    platform: msk\n    cluster: main\n  - name: events\n", MSK_ENV)
+    generated = pipeline.generate(sandbox.ws, "dev")
+    [topic] = generated.resolved.kafka_topics
+    assert topic.kafka_name == "shop.orders"
+    assert topic.arn == "arn:aws:kafka:eu-west-1:111111111111:topic/dev-main/7c8e9f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f-2/shop.orders"
+    assert topic.cluster.group_arn("g") == "arn:aws:kafka:eu-west-1:111111111111:group/dev-main/7c8e9f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f-2/g"
+    assert (topic.partitions, topic.replication_factor) == (6, 3)
+
+
+def test_topic_overrides_apply_to_kinesis_topics_only(sandbox):
+    catalog = "domain: shop\nowner: x\ntopics:\n  - name: events\n    platform: msk\n    cluster: main\n"
+    env = MSK_ENV + "overrides:\n  topics:\n    shop/events: {shards: 2}\n"
+    result = run_validate(sandbox, catalog, env)
+    assert result.code == 2
+    assert result.err_lines[0].startswith("environments/dev/env.yaml:23: overrides.topics.shop/events: topic overrides size Kinesis streams")

@@ -15,6 +15,7 @@ from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
 from .naming import Namer, name_problem
+from .spec.sinks import sink_tag
 from .decisions import kinesis_shards, s3_prefixes
 from .workspace import Workspace
 from .yamlsrc import Document, Loc
@@ -39,6 +40,8 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         _domain_files,
         _duplicates,
         _topic_refs,
+        _msk_cluster_refs,
+        _sink_sources,
         _transform_refs,
         _final_names,
         _overrides,
@@ -96,6 +99,39 @@ def _topic_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace
             yield problem(entry.domain.doc, entry.loc + ("topic",), f"no topic '{sink.topic}' in the catalog{_known(index, 'topics', entry)}")
 
 
+def _msk_cluster_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
+    clusters = loaded.env.msk_clusters
+    for entry in index.all("topics"):
+        if entry.spec.platform == "msk" and entry.spec.cluster not in clusters:
+            known = ", ".join(sorted(clusters)) or "none declared"
+            yield problem(
+                entry.domain.doc,
+                entry.loc + ("cluster",),
+                f"no MSK cluster '{entry.spec.cluster}' in env.yaml msk_clusters ({known})",
+            )
+
+
+# Sink kinds (kind/via) and the topic platforms they can read.
+SINK_SOURCES: dict[str, set[str]] = {
+    "s3/firehose": {"kinesis"},
+}
+
+
+def _sink_sources(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
+    for entry in index.all("sinks"):
+        topic = index.get("topics", entry.domain.spec.domain, entry.spec.topic)
+        tag = sink_tag(entry.spec)
+        if topic is None or tag not in SINK_SOURCES:
+            continue
+        if topic.spec.platform not in SINK_SOURCES[tag]:
+            readable = " or ".join(sorted(SINK_SOURCES[tag]))
+            yield problem(
+                entry.domain.doc,
+                entry.loc + ("topic",),
+                f"'{entry.spec.topic}' is a {topic.spec.platform} topic; {tag} sinks read {readable} topics",
+            )
+
+
 def _transform_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     for entry in index.all("transforms"):
         folder = ws.lambda_src_dir / entry.spec.source
@@ -124,7 +160,11 @@ def _known(index: CatalogIndex, section: str, entry: Entry[Any]) -> str:
 def _final_names(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     for entry in index.all("topics"):
         domain = entry.domain.spec.domain
-        message = name_problem("Kinesis stream", namer.stream(domain, entry.spec.name))
+        if entry.spec.platform == "msk":
+            kafka_name = namer.kafka_topic(domain, entry.spec.name)
+            message = name_problem("Kafka topic", kafka_name)
+        else:
+            message = name_problem("Kinesis stream", namer.stream(domain, entry.spec.name))
         if message:
             yield problem(entry.domain.doc, entry.loc + ("name",), message)
     for entry in index.all("transforms"):
@@ -155,6 +195,9 @@ def _overrides(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace)
         entry = index.entries["topics"].get(tuple(key.split("/", 1)))  # type: ignore[arg-type]
         if entry is None:
             continue
+        if entry.spec.platform != "kinesis":
+            yield problem(doc, ("overrides", "topics", key), "topic overrides size Kinesis streams; this is an MSK topic")
+            continue
         mode = override.mode or entry.spec.mode or loaded.env.defaults.kinesis.mode
         if override.shards is not None and mode == "on_demand":
             yield problem(doc, ("overrides", "topics", key, "shards"), "on_demand streams take no shard count")
@@ -163,6 +206,8 @@ def _overrides(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace)
 def _shard_quota(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     total, single = 0, False
     for entry in index.all("topics"):
+        if entry.spec.platform != "kinesis":
+            continue
         sizing = kinesis_shards(entry.spec, loaded.env, entry.qualified)
         if sizing.shards is None:
             continue

@@ -18,6 +18,7 @@ from .errors import Problem
 from .spec.base import FieldError
 from .spec.catalog import DomainFile
 from .spec.env import Environment
+from .spec.sinks import SINK_KINDS
 from .workspace import Workspace
 from .yamlsrc import Document, Loc
 
@@ -116,6 +117,18 @@ def _message(error: dict[str, Any]) -> str:
     return error["msg"]
 
 
+def _blamed_tag_field(data: Any, loc: Loc, field: str) -> str:
+    """For a sink whose kind is known but whose via is not, blame ``via``."""
+    path, _ = field_path(data, loc)
+    node = data
+    for part in path:
+        node = node[part]
+    if field == "kind" and isinstance(node, dict) and "via" in node:
+        if any(tag.startswith(f"{node.get('kind')}/") for tag in SINK_KINDS):
+            return "via"
+    return field
+
+
 def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     problems = []
     for error in exc.errors():
@@ -124,7 +137,7 @@ def validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         if isinstance(ctx.get("error"), FieldError):
             loc = loc + (ctx["error"].field,)
         elif error["type"] == "invalid_tag":
-            loc = loc + (ctx.get("field", ""),)
+            loc = loc + (_blamed_tag_field(doc.data, loc, ctx.get("field", "")),)
         path, shown = field_path(doc.data, loc)
         problems.append(Problem(doc.display, doc.line(path), shown, _message(error)))
     return problems

@@ -43,6 +43,54 @@ class Stream(Component):
     kms_key_arn: str
     protected: bool
     sizing_note: str
+    columns: list[Column]
+
+
+@dataclass(frozen=True)
+class MskCluster:
+    """An MSK cluster from env.yaml, with the parts IAM ARNs are built from."""
+
+    key: str  # name in env.yaml msk_clusters
+    arn: str
+    cluster_name: str
+    cluster_uuid: str
+    type: str  # provisioned | serverless
+    bootstrap_brokers: list[str]
+    broker_count: int | None
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+
+    def topic_arn(self, topic: str) -> str:
+        return self._child("topic", topic)
+
+    def group_arn(self, group: str) -> str:
+        return self._child("group", group)
+
+    def _child(self, kind: str, name: str) -> str:
+        base = self.arn.split(":cluster/")[0]
+        return f"{base}:{kind}/{self.cluster_name}/{self.cluster_uuid}/{name}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Glue/Hive syntax, normalised
+    comment: str | None
+    path: str  # dotted path in the JSON record
+
+
+@dataclass(frozen=True)
+class KafkaTopic(Component):
+    """An MSK topic. Its Kafka name is '<domain>.<name>'."""
+
+    kafka_name: str
+    arn: str
+    cluster: MskCluster
+    partitions: int
+    replication_factor: int | None  # None on serverless clusters
+    configs: dict[str, str]
+    columns: list[Column]
+    protected: bool
 
 
 @dataclass(frozen=True)
@@ -145,3 +193,5 @@ class Resolved:
     terraform_required_version: str
     aws_provider_version: str
     roots: list[Root]
+    msk_clusters: dict[str, MskCluster] = field(default_factory=dict)
+    kafka_topics: list[KafkaTopic] = field(default_factory=list)  # rendered by the Kafka root (issue 4)

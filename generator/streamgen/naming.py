@@ -48,6 +48,10 @@ class Namer:
     def role(self, domain: str, name: str, service: str) -> str:
         return self.name(domain, name, service)
 
+    def kafka_topic(self, domain: str, topic: str) -> str:
+        """Kafka topic names are namespaced by domain (one cluster serves many)."""
+        return f"{domain}.{topic}"
+
     def bucket(self, domain: str) -> str:
         return f"{self.prefix}-{domain}-{self.account_id}-{self.region}"
 
@@ -93,6 +97,7 @@ NAME_RULES: dict[str, tuple[int, re.Pattern[str]]] = {
     "Lambda function": (limits.LAMBDA_NAME_MAX, re.compile(r"[a-zA-Z0-9_-]+")),
     "IAM role": (limits.IAM_ROLE_NAME_MAX, re.compile(r"[\w+=,.@-]+")),
     "S3 bucket": (limits.S3_BUCKET_NAME[1], re.compile(r"[a-z0-9][a-z0-9.-]+[a-z0-9]")),
+    "Kafka topic": (limits.KAFKA_TOPIC_NAME_MAX, re.compile(r"[a-zA-Z0-9._-]+")),
 }
 
 

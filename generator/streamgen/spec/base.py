@@ -53,6 +53,7 @@ def tagged_union(
     members: dict[str, type],
     default: str | None = None,
     pick: Callable[[Any], str | None] | None = None,
+    message: str | None = None,
 ) -> Any:
     """A union selected by ``field`` (e.g. ``kind``) with a clear error for a bad tag.
 
@@ -77,7 +78,7 @@ def tagged_union(
         Discriminator(
             pick,
             custom_error_type="invalid_tag",
-            custom_error_message=f"must be one of {choices}",
+            custom_error_message=message or f"must be one of {choices}",
             custom_error_context={"field": field},
         ),
     ]

@@ -16,6 +16,7 @@ from ..secrets import plaintext_secret_keys
 from .base import FieldError, Spec, pattern_type, tagged_union
 from .env import StreamMode
 from .names import DomainName, ResourceName, TagKey, TagValue, TopicName
+from .schema import RecordSchema
 from .sinks import Sink
 
 EnvVarName = pattern_type(r"[a-zA-Z][a-zA-Z0-9_]{0,127}", "must be a valid environment variable name")
@@ -50,8 +51,12 @@ class KinesisTopic(Spec):
     retention_hours: Annotated[
         int, Field(ge=limits.KINESIS_RETENTION_HOURS[0], le=limits.KINESIS_RETENTION_HOURS[1])
     ] | None = None
+    schema_: RecordSchema | None = Field(default=None, alias="schema")
+    """Columns of the JSON records (used by format conversion, Glue and Redshift sinks)."""
     allow_destroy: bool = False
     """Let the plan gate accept deleting or replacing this stream (its data is lost)."""
+
+    model_config = Spec.model_config | {"populate_by_name": True}
 
     @model_validator(mode="after")
     def _sizing(self) -> "KinesisTopic":
@@ -62,7 +67,34 @@ class KinesisTopic(Spec):
         return self
 
 
-Topic = tagged_union("platform", {"kinesis": KinesisTopic}, default="kinesis")
+KafkaTopicName = pattern_type(
+    r"[a-zA-Z0-9._-]{1,249}", "must be 1-249 characters of letters, digits, '.', '_' and '-' (Kafka topic rules)"
+)
+KafkaConfigValue = Annotated[str | int | float | bool, Field(union_mode="left_to_right")]
+
+
+class MskTopic(Spec):
+    """A Kafka topic on an MSK cluster from env.yaml; its Kafka name is '<domain>.<name>'."""
+
+    name: KafkaTopicName
+    platform: Literal["msk"]
+    cluster: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+    """Key of the cluster in env.yaml msk_clusters."""
+    description: str | None = None
+    partitions: Annotated[int, Field(ge=1, le=10_000)] = 6
+    replication_factor: Annotated[int, Field(ge=1, le=32)] | None = None
+    """Default: 3, or the broker count when smaller (serverless: managed by AWS)."""
+    configs: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9.]*$")], KafkaConfigValue] = {}
+    """Topic configuration, e.g. retention.ms, cleanup.policy, min.insync.replicas."""
+    throughput: Throughput | None = None
+    schema_: RecordSchema | None = Field(default=None, alias="schema")
+    allow_destroy: bool = False
+    """Let the plan gate accept deleting or replacing this topic (its data is lost)."""
+
+    model_config = Spec.model_config | {"populate_by_name": True}
+
+
+Topic = tagged_union("platform", {"kinesis": KinesisTopic, "msk": MskTopic}, default="kinesis")
 
 
 class Transform(Spec):

@@ -161,6 +161,81 @@ class TerraformSettings(Spec):
     """Exact provider version for generated roots (modules accept a range)."""
 
 
+MskClusterArn = pattern_type(
+    r"arn:aws(?:-[a-z]+)*:kafka:[a-z0-9-]+:\d{12}:cluster/[a-zA-Z0-9-]{1,64}/[a-zA-Z0-9-]+",
+    "must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)",
+)
+BrokerEndpoint = pattern_type(r"[a-zA-Z0-9.-]+:\d{2,5}", "must be host:port")
+
+
+class MskCluster(Spec):
+    """An existing MSK cluster that topics and connectors use (IAM auth, TLS)."""
+
+    arn: MskClusterArn
+    type: Literal["provisioned", "serverless"] = "provisioned"
+    bootstrap_brokers_iam: Annotated[list[BrokerEndpoint], Field(min_length=1)]
+    """Bootstrap brokers for IAM authentication (port 9098; serverless: the one endpoint)."""
+    broker_count: Annotated[int, Field(ge=1, le=90)] | None = None
+    """Brokers of a provisioned cluster (bounds the replication factor)."""
+    kafka_version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)*(\.x)?$")] | None = None
+    subnet_ids: list[SubnetId] = []
+    """Client subnets of the cluster; default: the environment's network."""
+    security_group_ids: list[SecurityGroupId] = []
+    """Security groups clients use to reach the brokers; default: the environment's."""
+
+
+OpenSearchEndpoint = pattern_type(r"https://[a-zA-Z0-9.-]+(:\d+)?/?", "must be an https:// endpoint")
+
+
+class OpenSearchDomain(Spec):
+    """An existing OpenSearch Service domain."""
+
+    arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:es:[a-z0-9-]+:\d{12}:domain/[a-z][a-z0-9-]{2,27}$")]
+    endpoint: OpenSearchEndpoint
+    vpc: bool = False
+    """True for a domain inside the VPC: deliveries use the environment's subnets and security groups."""
+
+
+class OpenSearchCollection(Spec):
+    """An existing OpenSearch Serverless collection."""
+
+    arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:aoss:[a-z0-9-]+:\d{12}:collection/[a-z0-9]{3,40}$")]
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,31}$")]
+    endpoint: OpenSearchEndpoint
+
+
+class OpenSearchTargets(Spec):
+    domains: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], OpenSearchDomain] = {}
+    collections: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], OpenSearchCollection] = {}
+
+
+class RedshiftWorkgroup(Spec):
+    """An existing Redshift Serverless workgroup and its namespace."""
+
+    workgroup: Annotated[str, Field(pattern=r"^[a-z0-9-]{3,64}$")]
+    namespace: Annotated[str, Field(pattern=r"^[a-z0-9-]{3,64}$")]
+    namespace_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:redshift-serverless:[a-z0-9-]+:\d{12}:namespace/[a-z0-9-]+$")]
+    database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
+    admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
+    """Secrets Manager secret with database credentials (used by the Data API and Firehose COPY)."""
+
+
+class RedshiftCluster(Spec):
+    """An existing provisioned Redshift cluster."""
+
+    cluster_identifier: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+    arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:redshift:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]{0,62}$")]
+    endpoint: BrokerEndpoint
+    """host:port of the cluster endpoint."""
+    database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
+    admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
+
+
+class RedshiftTargets(Spec):
+    workgroups: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], RedshiftWorkgroup] = {}
+    clusters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], RedshiftCluster] = {}
+
+
 class Environment(Spec):
     """One deployment target: an account and Region with its conventions."""
 
@@ -182,3 +257,9 @@ class Environment(Spec):
     overrides: Overrides = Overrides()
     quotas: Quotas = Quotas()
     terraform: TerraformSettings = TerraformSettings()
+    msk_clusters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], MskCluster] = {}
+    """MSK clusters by the name topics use in ``cluster:``."""
+    opensearch: OpenSearchTargets = OpenSearchTargets()
+    """OpenSearch domains and serverless collections sinks can write to, by name."""
+    redshift: RedshiftTargets = RedshiftTargets()
+    """Redshift Serverless workgroups and provisioned clusters sinks can write to, by name."""

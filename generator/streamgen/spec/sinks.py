@@ -82,10 +82,31 @@ class S3Sink(SinkBase):
         return self
 
 
-def _sink_tag(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("kind")
-    return getattr(value, "kind", None)
+# The engine used when a sink does not say `via`.
+DEFAULT_VIA = {"s3": "firehose"}
+
+# "<kind>/<via>" -> model. Each sink kind registers here.
+SINK_KINDS: dict[str, type[SinkBase]] = {
+    "s3/firehose": S3Sink,
+}
 
 
-Sink = tagged_union("kind", {"s3": S3Sink}, pick=_sink_tag)
+def sink_tag(value: Any) -> str | None:
+    """'<kind>/<via>' of a raw or validated sink (via defaulted per kind)."""
+    get = value.get if isinstance(value, dict) else lambda key, default=None: getattr(value, key, default)
+    kind, via = get("kind"), get("via")
+    if not isinstance(kind, str):
+        return None
+    via = via or DEFAULT_VIA.get(kind)
+    return f"{kind}/{via}"
+
+
+def _choices() -> str:
+    kinds: dict[str, list[str]] = {}
+    for tag in SINK_KINDS:
+        kind, via = tag.split("/")
+        kinds.setdefault(kind, []).append(via)
+    return "; ".join(f"{kind} (via: {' or '.join(vias)})" for kind, vias in kinds.items())
+
+
+Sink = tagged_union("kind", SINK_KINDS, pick=sink_tag, message=f"kind/via must be one of: {_choices()}")
