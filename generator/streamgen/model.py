@@ -104,6 +104,27 @@ class Bucket(Component):
 
 
 @dataclass(frozen=True)
+class GlueDatabase(Component):
+    database_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GlueTable(Component):
+    """A Glue Data Catalog table over S3 data (Athena, format conversion, Glue jobs)."""
+
+    database: GlueDatabase
+    table_name: str
+    description: str
+    columns: list[Column]
+    partition_keys: list[Column]
+    location: str  # s3://bucket/prefix/
+    format: str  # json | parquet | orc
+    compression: str | None
+    parameters: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Function(Component):
     full_name: str
     arn: str
@@ -160,10 +181,19 @@ class Root:
     buckets: list[Bucket] = field(default_factory=list)
     functions: list[Function] = field(default_factory=list)
     firehoses: list[FirehoseToS3] = field(default_factory=list)
+    glue_databases: list[GlueDatabase] = field(default_factory=list)
+    glue_tables: list[GlueTable] = field(default_factory=list)
 
     @property
     def components(self) -> list[Component]:
-        return [*self.buckets, *self.streams, *self.functions, *self.firehoses]
+        return [
+            *self.buckets,
+            *self.streams,
+            *self.functions,
+            *self.firehoses,
+            *self.glue_databases,
+            *self.glue_tables,
+        ]
 
     @property
     def protected(self) -> list[Any]:

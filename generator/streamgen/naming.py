@@ -52,6 +52,14 @@ class Namer:
         """Kafka topic names are namespaced by domain (one cluster serves many)."""
         return f"{domain}.{topic}"
 
+    def glue_database(self, domain: str) -> str:
+        """Glue/Athena names allow lowercase letters, digits and '_' only."""
+        return f"{self.prefix}_{domain}".replace("-", "_")
+
+    @staticmethod
+    def glue_table(name: str) -> str:
+        return name.replace("-", "_").replace(".", "_").lower()
+
     def bucket(self, domain: str) -> str:
         return f"{self.prefix}-{domain}-{self.account_id}-{self.region}"
 

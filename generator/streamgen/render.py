@@ -25,6 +25,7 @@ ROOT_FILES = (
     ("topics.tf", "root/topics.tf.j2", lambda root: bool(root.streams)),
     ("transforms.tf", "root/transforms.tf.j2", lambda root: bool(root.functions)),
     ("sinks.tf", "root/sinks.tf.j2", lambda root: bool(root.firehoses)),
+    ("catalog.tf", "root/catalog.tf.j2", lambda root: bool(root.glue_databases or root.glue_tables)),
     ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
     ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
 )
@@ -59,6 +60,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(attrs=hcl.attrs, hcl=hcl.value, expr=hcl.Expr, BLANK=hcl.BLANK)
     env.filters["compact"] = lambda d: {k: v for k, v in d.items() if v is not None}
     env.filters["processor_parameter"] = lambda kv: {"name": kv[0], "value": kv[1]}
+    env.filters["column"] = lambda c: {k: v for k, v in (("name", c.name), ("type", c.type), ("comment", c.comment)) if v is not None}
     return env
 
 
@@ -87,6 +89,9 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
         ("streams", "Kinesis stream ARNs by topic.", refs(root.streams)),
         ("functions", "Lambda function ARNs by transform.", refs(root.functions)),
         ("delivery_streams", "Firehose delivery stream ARNs by sink.", refs(root.firehoses)),
+        ("glue_tables", "Glue tables ('database.table') by name.", {
+            t.name: f"{t.database.database_name}.{t.table_name}" for t in root.glue_tables
+        }),
     ]
     return [c for c in candidates if c[2]]
 
@@ -114,12 +119,19 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
         rel = os.path.relpath(ws.root / file, root_dir).replace(os.sep, "/")
         return hcl.Expr(f'"${{path.root}}/{rel}"')
 
-    def ref(component: Component, output: str = "arn") -> Any:
+    def ref(component: Component, output: str = "arn", literal: Any = None) -> Any:
         # Same root: the module's output (it orders creation, and is known at
         # plan time); another root: the literal value, no remote state needed.
         if component.root == root.path:
             return hcl.Expr(f"module.{component.tf_id}.{output}")
-        return getattr(component, output)
+        return getattr(component, output) if literal is None else literal
+
+    def lambda_qualified(function: Component) -> Any:
+        # Firehose invokes the $LATEST version of a processor function
+        target = ref(function)
+        if isinstance(target, hcl.Expr):
+            return hcl.Expr(f'"${{{target}}}:$LATEST"')
+        return f"{target}:$LATEST"
 
     context = {
         "root": root,
@@ -136,6 +148,7 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
         "module_source": module_source,
         "package_path": package_path,
         "ref": ref,
+        "lambda_qualified": lambda_qualified,
     }
     files = {}
     base = generated_root_dir(resolved.env, root)

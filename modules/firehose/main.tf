@@ -15,6 +15,11 @@ locals {
   # AWS does not allow server-side encryption on streams with a Kinesis source:
   # the records are encrypted by the source stream's key instead.
   direct_put = var.kinesis_source == null
+  # Lambda processors' functions (LambdaArn values may carry a :$LATEST qualifier).
+  lambda_functions = distinct([
+    for p in var.processors : split(":$LATEST", one([for q in p.parameters : q.value if q.name == "LambdaArn"]))[0]
+    if p.type == "Lambda"
+  ])
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -112,12 +117,12 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
-    for_each = var.processor == null ? [] : [var.processor]
+    for_each = length(local.lambda_functions) == 0 ? [] : [1]
 
     content {
       sid       = "InvokeProcessor"
       actions   = ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"]
-      resources = [statement.value.lambda_arn, "${statement.value.lambda_arn}:*"]
+      resources = concat(local.lambda_functions, [for f in local.lambda_functions : "${f}:*"])
     }
   }
 
@@ -180,25 +185,24 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
     }
 
     dynamic "processing_configuration" {
-      for_each = var.processor == null ? [] : [var.processor]
+      for_each = length(var.processors) == 0 ? [] : [1]
 
       content {
         enabled = true
 
-        processors {
-          type = "Lambda"
+        dynamic "processors" {
+          for_each = var.processors
 
-          parameters {
-            parameter_name  = "LambdaArn"
-            parameter_value = "${processing_configuration.value.lambda_arn}:$LATEST"
-          }
+          content {
+            type = processors.value.type
 
-          dynamic "parameters" {
-            for_each = processing_configuration.value.parameters
+            dynamic "parameters" {
+              for_each = processors.value.parameters
 
-            content {
-              parameter_name  = parameters.value.name
-              parameter_value = parameters.value.value
+              content {
+                parameter_name  = parameters.value.name
+                parameter_value = parameters.value.value
+              }
             }
           }
         }
@@ -258,25 +262,24 @@ resource "aws_kinesis_firehose_delivery_stream" "unprotected" {
     }
 
     dynamic "processing_configuration" {
-      for_each = var.processor == null ? [] : [var.processor]
+      for_each = length(var.processors) == 0 ? [] : [1]
 
       content {
         enabled = true
 
-        processors {
-          type = "Lambda"
+        dynamic "processors" {
+          for_each = var.processors
 
-          parameters {
-            parameter_name  = "LambdaArn"
-            parameter_value = "${processing_configuration.value.lambda_arn}:$LATEST"
-          }
+          content {
+            type = processors.value.type
 
-          dynamic "parameters" {
-            for_each = processing_configuration.value.parameters
+            dynamic "parameters" {
+              for_each = processors.value.parameters
 
-            content {
-              parameter_name  = parameters.value.name
-              parameter_value = parameters.value.value
+              content {
+                parameter_name  = parameters.value.name
+                parameter_value = parameters.value.value
+              }
             }
           }
         }

@@ -81,20 +81,25 @@ variable "s3" {
   }
 }
 
-variable "processor" {
-  description = "Lambda record processor. parameters: only values that differ from Firehose's defaults, in a fixed order (AWS omits defaults and the provider would show a perpetual diff)."
-  type = object({
-    lambda_arn = string
+variable "processors" {
+  description = "Record processors, in order: Lambda (parameters LambdaArn, BufferSizeInMBs, BufferIntervalInSeconds, NumberOfRetries, RoleArn), Decompression (CompressionFormat), CloudWatchLogProcessing (DataMessageExtraction), MetadataExtraction, RecordDeAggregation, AppendDelimiterToRecord. Pass only parameters that differ from Firehose's defaults (AWS omits defaults and the provider would show a perpetual diff)."
+  type = list(object({
+    type = string
     parameters = optional(list(object({
       name  = string
       value = string
     })), [])
-  })
-  default = null
+  }))
+  default = []
 
   validation {
-    condition     = var.processor == null || alltrue([for p in try(var.processor.parameters, []) : contains(["BufferSizeInMBs", "BufferIntervalInSeconds", "NumberOfRetries", "RoleArn"], p.name)])
-    error_message = "processor.parameters names must be BufferSizeInMBs, BufferIntervalInSeconds, NumberOfRetries or RoleArn."
+    condition     = alltrue([for p in var.processors : contains(["Lambda", "Decompression", "CloudWatchLogProcessing", "MetadataExtraction", "RecordDeAggregation", "AppendDelimiterToRecord"], p.type)])
+    error_message = "processors[*].type must be Lambda, Decompression, CloudWatchLogProcessing, MetadataExtraction, RecordDeAggregation or AppendDelimiterToRecord."
+  }
+
+  validation {
+    condition     = alltrue([for p in var.processors : p.type != "Lambda" || length([for q in p.parameters : q if q.name == "LambdaArn"]) == 1])
+    error_message = "a Lambda processor needs exactly one LambdaArn parameter."
   }
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..index import CatalogIndex, Entry
 from ..lambda_build import Package
 from ..load import Loaded
-from ..model import Bucket, Component, Function, KafkaTopic, MskCluster, Origin, Root, Stream
+from ..model import Bucket, Component, Function, GlueDatabase, KafkaTopic, MskCluster, Origin, Root, Stream
 from ..naming import Namer
 
 SHARED_ROOT = "shared"
@@ -34,6 +34,7 @@ class Context:
         self.topics: dict[tuple[str, str], Stream | KafkaTopic] = {}
         self.functions: dict[tuple[str, str], Function] = {}
         self.buckets: dict[str, Bucket] = {}
+        self.glue_databases: dict[str, GlueDatabase] = {}
         self.msk_clusters: dict[str, MskCluster] = {}
         self.roots: dict[str, Root] = {}
 

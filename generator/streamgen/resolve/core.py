@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import decisions
 from ..index import Entry
-from ..model import Bucket, Column, Function, KafkaTopic, MskCluster, Origin, Stream
+from ..model import Bucket, Column, Function, GlueDatabase, GlueTable, KafkaTopic, MskCluster, Origin, Stream
 from ..naming import tf_id
 from .context import SHARED_ROOT, Context, domain_root
 
@@ -160,3 +160,58 @@ def data_bucket(ctx: Context, entry: Entry[Any]) -> Bucket:
         ctx.buckets[domain] = bucket
         ctx.add(bucket, "buckets")
     return ctx.buckets[domain]
+
+
+def glue_database(ctx: Context, entry: Entry[Any]) -> GlueDatabase:
+    """The domain's Glue database, created on first use by a table."""
+    domain = entry.domain.spec.domain
+    if domain not in ctx.glue_databases:
+        database = GlueDatabase(
+            domain=domain,
+            name="catalog",
+            tf_id=tf_id("glue_database"),
+            root=domain_root(domain),
+            origin=Origin(entry.domain.doc.display, entry.domain.doc.line(("domain",))),
+            tags=ctx.tags(entry),
+            database_name=ctx.namer.glue_database(domain),
+            description=f"Tables of the {domain} domain (managed by streamgen)",
+        )
+        ctx.glue_databases[domain] = database
+        ctx.add(database, "glue_databases")
+    return ctx.glue_databases[domain]
+
+
+def glue_table(
+    ctx: Context,
+    entry: Entry[Any],
+    *,
+    name: str,
+    description: str,
+    columns: list[Column],
+    location: str,
+    format: str,
+    partition_keys: list[Column] | None = None,
+    compression: str | None = None,
+    parameters: dict[str, str] | None = None,
+) -> GlueTable:
+    """A table in the domain's database; ``name`` is made Glue-safe."""
+    table_name = ctx.namer.glue_table(name)
+    table = GlueTable(
+        domain=entry.domain.spec.domain,
+        name=name,
+        tf_id=tf_id("table", table_name),
+        root=domain_root(entry.domain.spec.domain),
+        origin=ctx.origin(entry),
+        tags=ctx.tags(entry),
+        database=glue_database(ctx, entry),
+        table_name=table_name,
+        description=description,
+        columns=columns,
+        partition_keys=partition_keys or [],
+        location=location,
+        format=format,
+        compression=compression,
+        parameters=dict(sorted((parameters or {}).items())),
+    )
+    ctx.add(table, "glue_tables")
+    return table

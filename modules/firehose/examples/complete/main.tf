@@ -29,10 +29,13 @@ module "firehose" {
     kms_key_arn         = local.key_arn
   }
 
-  processor = {
-    lambda_arn = "arn:aws:lambda:eu-west-1:111111111111:function:example-transform"
-    parameters = [{ name = "BufferSizeInMBs", value = "3" }]
-  }
+  processors = [{
+    type = "Lambda"
+    parameters = [
+      { name = "LambdaArn", value = "arn:aws:lambda:eu-west-1:111111111111:function:example-transform:$LATEST" },
+      { name = "BufferSizeInMBs", value = "3" },
+    ]
+  }]
 
   logs_kms_key_arn = local.key_arn
 }

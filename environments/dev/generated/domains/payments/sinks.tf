@@ -23,19 +23,25 @@ module "sink_orders-archive" {
     buffering_interval  = 600
     kms_key_arn         = "arn:aws:kms:eu-west-1:111111111111:key/5c1e2f4a-0000-4000-8000-00000000d001"
   }
-  processor = {
-    lambda_arn = module.transform_normalize-json.arn
-    parameters = [
-      {
-        name  = "BufferSizeInMBs"
-        value = "3"
-      },
-      {
-        name  = "BufferIntervalInSeconds"
-        value = "120"
-      },
-    ]
-  }
+  processors = [
+    {
+      type = "Lambda"
+      parameters = [
+        {
+          name  = "LambdaArn"
+          value = "${module.transform_normalize-json.arn}:$LATEST"
+        },
+        {
+          name  = "BufferSizeInMBs"
+          value = "3"
+        },
+        {
+          name  = "BufferIntervalInSeconds"
+          value = "120"
+        },
+      ]
+    },
+  ]
 
   logs_kms_key_arn   = "arn:aws:kms:eu-west-1:111111111111:key/5c1e2f4a-0000-4000-8000-00000000l001"
   log_retention_days = 365
