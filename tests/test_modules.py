@@ -20,7 +20,6 @@ pytestmark = pytest.mark.terraform
 
 def validate_example(module: str, scratch: Path) -> tuple[str, dict]:
     copy = scratch / module
-    shutil.copytree(REPO / "modules" / module, copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
     examples = sorted(p for p in (copy / "examples").iterdir() if p.is_dir())
     assert examples, f"{module} has no example"
     results = {}
@@ -36,7 +35,9 @@ def validate_example(module: str, scratch: Path) -> tuple[str, dict]:
 
 @pytest.fixture(scope="module")
 def validations(tmp_path_factory) -> dict[str, dict]:
-    scratch = tmp_path_factory.mktemp("modules")
+    scratch = tmp_path_factory.mktemp("modules") / "modules"
+    # all modules first: an example may use a sibling module (../../../x)
+    shutil.copytree(REPO / "modules", scratch, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(lambda m: validate_example(m, scratch), MODULES))
 
