@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_prefix, limits
+from . import firehose_prefix, limits, osis_checks
 from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
 from .naming import Namer, name_problem
-from .spec.sinks import sink_tag
+from .spec.sinks import sink_tag, sink_topics
 from .decisions import kinesis_shards, s3_prefixes
 from .workspace import Workspace
 from .yamlsrc import Document, Loc
@@ -47,6 +47,7 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         _overrides,
         _shard_quota,
         _s3_prefix_overlap,
+        *osis_checks.RULES,
     ):
         found.extend(rule(loaded, index, namer, ws))
     return found
@@ -94,9 +95,9 @@ def _duplicates(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace
 
 def _topic_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     for entry in index.all("sinks"):
-        sink = entry.spec
-        if index.get("topics", entry.domain.spec.domain, sink.topic) is None:
-            yield problem(entry.domain.doc, entry.loc + ("topic",), f"no topic '{sink.topic}' in the catalog{_known(index, 'topics', entry)}")
+        for loc, ref in sink_topics(entry.spec):
+            if index.get("topics", entry.domain.spec.domain, ref) is None:
+                yield problem(entry.domain.doc, entry.loc + loc, f"no topic '{ref}' in the catalog{_known(index, 'topics', entry)}")
 
 
 def _msk_cluster_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
@@ -114,22 +115,24 @@ def _msk_cluster_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Wor
 # Sink kinds (kind/via) and the topic platforms they can read.
 SINK_SOURCES: dict[str, set[str]] = {
     "s3/firehose": {"kinesis"},
+    "opensearch/ingestion": {"kinesis", "msk"},
 }
 
 
 def _sink_sources(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     for entry in index.all("sinks"):
-        topic = index.get("topics", entry.domain.spec.domain, entry.spec.topic)
         tag = sink_tag(entry.spec)
-        if topic is None or tag not in SINK_SOURCES:
-            continue
-        if topic.spec.platform not in SINK_SOURCES[tag]:
-            readable = " or ".join(sorted(SINK_SOURCES[tag]))
-            yield problem(
-                entry.domain.doc,
-                entry.loc + ("topic",),
-                f"'{entry.spec.topic}' is a {topic.spec.platform} topic; {tag} sinks read {readable} topics",
-            )
+        for loc, ref in sink_topics(entry.spec):
+            topic = index.get("topics", entry.domain.spec.domain, ref)
+            if topic is None or tag not in SINK_SOURCES:
+                continue
+            if topic.spec.platform not in SINK_SOURCES[tag]:
+                readable = " or ".join(sorted(SINK_SOURCES[tag]))
+                yield problem(
+                    entry.domain.doc,
+                    entry.loc + loc,
+                    f"'{ref}' is a {topic.spec.platform} topic; {tag} sinks read {readable} topics",
+                )
 
 
 def _transform_refs(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
@@ -174,6 +177,8 @@ def _final_names(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspac
             if message:
                 yield problem(entry.domain.doc, entry.loc + ("name",), message)
     for entry in index.all("sinks"):
+        if sink_tag(entry.spec) == "opensearch/ingestion":
+            continue  # no delivery stream; osis_checks checks its names
         domain, name = entry.domain.spec.domain, entry.spec.name
         for what, value in (
             ("Firehose delivery stream", namer.delivery_stream(domain, name)),

@@ -23,6 +23,21 @@ class Expr(str):
     """A raw HCL expression (``module.x.arn``, ``"${path.root}/..."``), emitted as is."""
 
 
+class Heredoc(str):
+    """Multi-line text (a YAML document) emitted as an indented ``<<-EOT`` heredoc."""
+
+
+def heredoc(text: str, indent: int) -> str:
+    marker = "EOT"
+    while any(line.strip() == marker for line in text.splitlines()):
+        marker += "_"
+    # the same escapes as in quoted strings: interpolation markers become literal
+    body = text.replace("${", "$${").replace("%{", "%%{")
+    pad = " " * (indent + 2)
+    lines = "".join(f"{pad}{line}\n" if line else "\n" for line in body.rstrip("\n").split("\n"))
+    return f"<<-{marker}\n{lines}{' ' * indent}{marker}"
+
+
 def string(text: str) -> str:
     out = json.dumps(text, ensure_ascii=False)
     # HCL interpolation markers must be escaped inside a literal string
@@ -51,6 +66,8 @@ def _scalar(value: Any) -> str | None:
 
 def value(obj: Any, indent: int = 0) -> str:
     """Render a value; ``indent`` is the column of the line that holds it."""
+    if isinstance(obj, Heredoc):
+        return heredoc(obj, indent)
     scalar = _scalar(obj)
     if scalar is not None:
         return scalar

@@ -42,3 +42,13 @@ LOG_RETENTION_DAYS = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
 LOG_GROUP_NAME_MAX = 512
+
+# OpenSearch Ingestion (OSIS) pipelines
+OSIS_PIPELINE_NAME = (3, 28)  # lowercase letters, digits and '-', starting with a letter
+OSIS_UNITS = (1, 96)  # OCUs per pipeline (stateless processors; stateful ones cap at 48)
+OSIS_MAX_TOPICS = 4  # Kafka topics (or Kinesis streams) one pipeline reads
+OSIS_MIN_SINK_RETRIES = 16  # the opensearch sink's max_retries when a DLQ is set
+OSIS_KAFKA_WORKERS = (1, 200)  # consumer threads per topic
+OSIS_MAX_PROCESSORS = 20  # our cap, to keep a pipeline reviewable
+KINESIS_ON_DEMAND_INITIAL_SHARDS = 4  # write capacity an on-demand stream starts with (4 MB/s)
+OPENSEARCH_INDEX_NAME_MAX_BYTES = 255

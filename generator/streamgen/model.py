@@ -170,6 +170,65 @@ class FirehoseToS3(Component):
     protected: bool
 
 
+@dataclass(frozen=True)
+class IngestionPipeline(Component):
+    """An OpenSearch Ingestion pipeline with its role, log group and (collections) data access policy."""
+
+    full_name: str
+    arn: str
+    role_name: str
+    role_arn: str
+    source: str  # kafka | kinesis
+    source_summary: str  # for the generated comment
+    cluster_arn: str | None
+    topic_arns: list[str]  # Kafka topics or Kinesis streams
+    group_arns: list[str]
+    glue_registry_arns: list[str]
+    glue_schema_arns: list[str]
+    stream_kms_key_arns: list[str]
+    enhanced_fan_out: bool
+    target_kind: str  # domain | collection
+    target_arn: str
+    collection_name: str | None
+    network_policy_name: str | None
+    index_patterns: list[str]
+    bucket: Bucket  # dead-letter queue
+    dlq_prefix: str
+    min_units: int
+    max_units: int
+    sizing_note: str
+    body: str  # Data Prepper YAML
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+    persistent_buffer: bool
+
+
+@dataclass(frozen=True)
+class ClusterPolicyGrant:
+    """One statement of an MSK cluster policy: a service principal's actions on the cluster."""
+
+    sid: str
+    service: str
+    actions: tuple[str, ...]
+    consumers: list[str]  # 'domain/sink' of every pipeline that needs it (appended while resolving)
+
+
+@dataclass(frozen=True)
+class MskClusterPolicy(Component):
+    """The one resource policy of an env.yaml MSK cluster, aggregated over every consumer."""
+
+    cluster: MskCluster
+    grants: dict[str, ClusterPolicyGrant]  # by sid
+
+    def grant(self, sid: str, service: str, actions: tuple[str, ...], consumer: str) -> None:
+        found = self.grants.setdefault(sid, ClusterPolicyGrant(sid, service, actions, []))
+        assert (found.service, found.actions) == (service, actions), sid
+        found.consumers.append(consumer)
+
+
 @dataclass
 class Root:
     """One generated Terraform root module, with its own state."""
@@ -183,6 +242,8 @@ class Root:
     firehoses: list[FirehoseToS3] = field(default_factory=list)
     glue_databases: list[GlueDatabase] = field(default_factory=list)
     glue_tables: list[GlueTable] = field(default_factory=list)
+    ingestion_pipelines: list[IngestionPipeline] = field(default_factory=list)
+    msk_cluster_policies: list[MskClusterPolicy] = field(default_factory=list)
 
     @property
     def components(self) -> list[Component]:
@@ -193,6 +254,8 @@ class Root:
             *self.firehoses,
             *self.glue_databases,
             *self.glue_tables,
+            *self.ingestion_pipelines,
+            *self.msk_cluster_policies,
         ]
 
     @property

@@ -52,6 +52,10 @@ class Namer:
         """Kafka topic names are namespaced by domain (one cluster serves many)."""
         return f"{domain}.{topic}"
 
+    def pipeline(self, domain: str, sink: str) -> str:
+        """OpenSearch Ingestion pipeline names are short: 3-28 characters."""
+        return self.name(domain, sink)
+
     def glue_database(self, domain: str) -> str:
         """Glue/Athena names allow lowercase letters, digits and '_' only."""
         return f"{self.prefix}_{domain}".replace("-", "_")
@@ -94,6 +98,9 @@ class Namer:
     def bucket_arn(self, name: str) -> str:
         return self.arn("s3", name, region=False, account=False)
 
+    def pipeline_arn(self, name: str) -> str:
+        return self.arn("osis", f"pipeline/{name}")
+
     def log_group_arn(self, name: str) -> str:
         return self.arn("logs", f"log-group:{name}")
 
@@ -106,6 +113,7 @@ NAME_RULES: dict[str, tuple[int, re.Pattern[str]]] = {
     "IAM role": (limits.IAM_ROLE_NAME_MAX, re.compile(r"[\w+=,.@-]+")),
     "S3 bucket": (limits.S3_BUCKET_NAME[1], re.compile(r"[a-z0-9][a-z0-9.-]+[a-z0-9]")),
     "Kafka topic": (limits.KAFKA_TOPIC_NAME_MAX, re.compile(r"[a-zA-Z0-9._-]+")),
+    "OpenSearch Ingestion pipeline": (limits.OSIS_PIPELINE_NAME[1], re.compile(r"[a-z][a-z0-9-]{2,}")),
 }
 
 

@@ -26,6 +26,8 @@ ROOT_FILES = (
     ("transforms.tf", "root/transforms.tf.j2", lambda root: bool(root.functions)),
     ("sinks.tf", "root/sinks.tf.j2", lambda root: bool(root.firehoses)),
     ("catalog.tf", "root/catalog.tf.j2", lambda root: bool(root.glue_databases or root.glue_tables)),
+    ("ingestion.tf", "root/ingestion.tf.j2", lambda root: bool(root.ingestion_pipelines)),
+    ("msk.tf", "root/msk.tf.j2", lambda root: bool(root.msk_cluster_policies)),
     ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
     ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
 )
@@ -59,6 +61,9 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(attrs=hcl.attrs, hcl=hcl.value, expr=hcl.Expr, BLANK=hcl.BLANK)
     env.filters["compact"] = lambda d: {k: v for k, v in d.items() if v is not None}
+    env.globals["heredoc"] = hcl.Heredoc
+    env.filters["cluster_grant"] = lambda g: {"sid": g.sid, "service": g.service, "actions": list(g.actions)}
+    env.filters["cluster_grant_comment"] = lambda g: f"#   {g.sid}: {', '.join(sorted(g.consumers))}"
     env.filters["processor_parameter"] = lambda kv: {"name": kv[0], "value": kv[1]}
     env.filters["column"] = lambda c: {k: v for k, v in (("name", c.name), ("type", c.type), ("comment", c.comment)) if v is not None}
     return env
@@ -92,6 +97,7 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
         ("glue_tables", "Glue tables ('database.table') by name.", {
             t.name: f"{t.database.database_name}.{t.table_name}" for t in root.glue_tables
         }),
+        ("ingestion_pipelines", "OpenSearch Ingestion pipeline ARNs by sink.", refs(root.ingestion_pipelines)),
     ]
     return [c for c in candidates if c[2]]
 

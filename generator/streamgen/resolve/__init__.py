@@ -22,13 +22,14 @@ from ..lambda_build import Package
 from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
-from . import core, firehose
+from . import core, firehose, osis
 from .context import SHARED_ROOT, Context, domain_root
 
 SinkResolver = Callable[[Context, Entry[Any]], None]
 
 SINK_RESOLVERS: dict[str, SinkResolver] = {
     "s3/firehose": firehose.s3_sink,
+    "opensearch/ingestion": osis.ingestion_sink,
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..index import CatalogIndex, Entry
 from ..lambda_build import Package
 from ..load import Loaded
-from ..model import Bucket, Component, Function, GlueDatabase, KafkaTopic, MskCluster, Origin, Root, Stream
+from ..model import Bucket, Component, Function, GlueDatabase, KafkaTopic, MskCluster, MskClusterPolicy, Origin, Root, Stream
 from ..naming import Namer
 
 SHARED_ROOT = "shared"
@@ -36,6 +36,7 @@ class Context:
         self.buckets: dict[str, Bucket] = {}
         self.glue_databases: dict[str, GlueDatabase] = {}
         self.msk_clusters: dict[str, MskCluster] = {}
+        self.msk_cluster_policies: dict[str, MskClusterPolicy] = {}  # by cluster key, created on first grant
         self.roots: dict[str, Root] = {}
 
     # --- provenance and tags ---

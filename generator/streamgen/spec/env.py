@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .. import limits
-from .base import Spec, pattern_type
+from .base import FieldError, Spec, pattern_type
 from .names import (
     AccountId,
     KmsKeyArn,
@@ -108,6 +108,26 @@ class Buffering(Spec):
     interval_s: Annotated[int, Field(ge=limits.FIREHOSE_BUFFER_SECONDS[0], le=limits.FIREHOSE_BUFFER_SECONDS[1])] | None = None
 
 
+class IngestionUnits(Spec):
+    """OpenSearch Ingestion capacity in OCUs; the pipeline scales between min and max."""
+
+    min: Annotated[int, Field(ge=limits.OSIS_UNITS[0], le=limits.OSIS_UNITS[1])] | None = None
+    """Capacity the pipeline never scales below (1-96)."""
+    max: Annotated[int, Field(ge=limits.OSIS_UNITS[0], le=limits.OSIS_UNITS[1])] | None = None
+    """Capacity cap (1-96); default: the partition (or shard) count of the busiest topic, at most 96."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "IngestionUnits":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise FieldError("min", f"min ({self.min}) is above max ({self.max})")
+        return self
+
+
+class IngestionDefaults(Spec):
+    min_units: Annotated[int, Field(ge=limits.OSIS_UNITS[0], le=limits.OSIS_UNITS[1])] = 1
+    """Minimum OCUs of every OpenSearch Ingestion pipeline (a sink's units.min wins)."""
+
+
 class FirehoseDefaults(Spec):
     buffering: Buffering = Buffering(size_mb=64, interval_s=300)
 
@@ -123,6 +143,8 @@ class Defaults(Spec):
     kinesis: KinesisDefaults = KinesisDefaults()
     firehose: FirehoseDefaults = FirehoseDefaults()
     lambda_: LambdaDefaults = Field(default=LambdaDefaults(), alias="lambda")
+    ingestion: IngestionDefaults = IngestionDefaults()
+    """OpenSearch Ingestion pipelines."""
 
     model_config = Spec.model_config | {"populate_by_name": True}
 
@@ -139,6 +161,8 @@ class SinkOverride(Spec):
     """Per-environment tuning of one sink (wins over the catalog)."""
 
     buffering: Buffering | None = None
+    units: IngestionUnits | None = None
+    """OpenSearch Ingestion sinks: capacity in this environment."""
 
 
 class Overrides(Spec):
@@ -202,6 +226,8 @@ class OpenSearchCollection(Spec):
     arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:aoss:[a-z0-9-]+:\d{12}:collection/[a-z0-9]{3,40}$")]
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,31}$")]
     endpoint: OpenSearchEndpoint
+    network_policy_name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,31}$")] | None = None
+    """Network policy of a VPC-access collection; OpenSearch Ingestion adds its endpoint to it."""
 
 
 class OpenSearchTargets(Spec):

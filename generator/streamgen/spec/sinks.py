@@ -82,13 +82,27 @@ class S3Sink(SinkBase):
         return self
 
 
+# Own module; it re-declares the common fields (it reads up to 4 topics) so it
+# does not import this module back.
+from .opensearch_ingestion import OpenSearchIngestionSink  # noqa: E402
+
 # The engine used when a sink does not say `via`.
 DEFAULT_VIA = {"s3": "firehose"}
 
 # "<kind>/<via>" -> model. Each sink kind registers here.
 SINK_KINDS: dict[str, type[SinkBase]] = {
     "s3/firehose": S3Sink,
+    "opensearch/ingestion": OpenSearchIngestionSink,  # type: ignore[dict-item]
 }
+
+
+def sink_topics(sink: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(field loc within the sink, topic ref) of every topic a sink reads."""
+    topics = getattr(sink, "topics", None)
+    if topics:
+        return [(("topics", i), ref) for i, ref in enumerate(topics)]
+    topic = getattr(sink, "topic", None)
+    return [(("topic",), topic)] if topic is not None else []
 
 
 def sink_tag(value: Any) -> str | None:
