@@ -21,6 +21,7 @@ from .workspace import Workspace
 from .yamlsrc import Document, Loc
 
 TAG = "opensearch/ingestion"
+_PLATFORM = {"msk": "an MSK topic", "kinesis": "a Kinesis topic"}
 
 
 def _problem(doc: Document, loc: Loc, message: str, severity: str = "error") -> Problem:
@@ -47,8 +48,8 @@ def reference_problems(loaded: Loaded, index: CatalogIndex, entry: Entry[Any]) -
     first_loc, first_ref, first = topics[0]
     for loc, ref, topic in topics[1:]:
         if topic.spec.platform != first.spec.platform:
-            found.append(_problem(doc, here + loc, f"'{ref}' is a {topic.spec.platform} topic but '{first_ref}' is "
-                                  f"a {first.spec.platform} topic; a pipeline reads one platform (split the sink)"))
+            found.append(_problem(doc, here + loc, f"'{ref}' is {_PLATFORM[topic.spec.platform]} but '{first_ref}' is "
+                                  f"{_PLATFORM[first.spec.platform]}; a pipeline reads one platform (split the sink)"))
         elif topic.spec.platform == "msk" and topic.spec.cluster != first.spec.cluster:
             found.append(_problem(doc, here + loc, f"'{ref}' is on MSK cluster '{topic.spec.cluster}' but '{first_ref}' "
                                   f"is on '{first.spec.cluster}'; a pipeline reads one cluster (split the sink)"))

@@ -245,8 +245,11 @@ resource "aws_opensearchserverless_access_policy" "this" {
       Resource     = [for p in var.opensearch_collection.index_patterns : "index/${var.opensearch_collection.name}/${p}"]
       Permission   = ["aoss:CreateIndex", "aoss:DescribeIndex", "aoss:UpdateIndex", "aoss:WriteDocument"]
     }]
-    Principal = [aws_iam_role.this.arn]
+    # the literal ARN keeps the policy readable in plans; depends_on orders creation
+    Principal = [local.role_arn]
   }])
+
+  depends_on = [aws_iam_role.this]
 }
 
 resource "aws_osis_pipeline" "this" {
