@@ -16,7 +16,7 @@ from .. import limits, osis_index
 from ..secrets import plaintext_secret_keys
 from .base import FieldError, Spec, pattern_type
 from .env import IngestionUnits
-from .names import TopicRef
+from .names import ResourceName, TopicRef
 
 # A record field: 'order_id', 'customer.id' or '@timestamp' (dots separate levels).
 FieldPath = pattern_type(
@@ -24,7 +24,7 @@ FieldPath = pattern_type(
     "must be a field name, with '.' between nested levels (e.g. 'customer.id')",
 )
 KafkaGroupId = pattern_type(r"[a-zA-Z0-9._-]{1,255}", "must be 1-255 letters, digits, '.', '_' or '-'")
-TargetName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+TargetName = pattern_type(r"[a-z][a-z0-9-]{0,62}", "must be a name from env.yaml opensearch (lowercase letters, digits, '-')")
 TimeZone = pattern_type(r"[A-Za-z]+(?:/[A-Za-z0-9_+-]+)*|[+-]\d{2}:\d{2}", "must be an IANA time zone such as 'Europe/Berlin'")
 Scalar = Annotated[str | int | float | bool, Field(union_mode="left_to_right")]
 
@@ -155,10 +155,13 @@ class KinesisConsumer(Spec):
     """fan-out: enhanced fan-out, the pipeline's own 2 MB/s per shard; polling: shares read throughput."""
 
 
+# Not derived from sinks.SinkBase: that requires one `topic` (this kind reads up
+# to four), and sinks.py imports this module to register it; the common fields
+# (name, topic, description, allow_destroy) are declared here the same way.
 class OpenSearchIngestionSink(Spec):
     """An OpenSearch Ingestion pipeline: topics -> processors -> OpenSearch index (DLQ to S3)."""
 
-    name: Annotated[str, Field(pattern=r"^[a-z](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    name: ResourceName
     """Becomes the pipeline name '<prefix>-<domain>-<name>' (at most 28 characters)."""
     kind: Literal["opensearch"]
     via: Literal["ingestion"] = "ingestion"
