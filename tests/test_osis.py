@@ -418,6 +418,7 @@ def test_checker_accepts_the_reference_body():
     [
         ("version: '2'\np: [unclosed\n", (1, 1), "pipeline body does not parse as YAML"),
         (body(version="1"), (1, 1), 'version must be the string "2"'),
+        (body(p__source__kafka__topics__0__name="t" * 24_000), (1, 1), "pipeline body is 24"),
         (body(), (0, 97), "min_units 0 is outside 1-96"),
         (body(), (0, 97), "max_units 97 is outside 1-96"),
         (body(), (5, 4), "min_units 5 is above max_units 4"),
@@ -440,7 +441,7 @@ def test_checker_accepts_the_reference_body():
          "p.processor[0].add_entries.entries[0].db_password: looks like a plaintext secret"),
     ],
     ids=[
-        "does-not-parse", "version", "min-units-range", "max-units-range", "min-above-max", "five-topics",
+        "does-not-parse", "version", "too-long", "min-units-range", "max-units-range", "min-above-max", "five-topics",
         "topic-without-group", "msk-arn-missing", "bootstrap-servers", "buffer-plugin", "unsupported-processor",
         "processor-missing-key", "index-missing", "unsupported-sink-option", "too-few-retries",
         "serverless-flag-missing", "two-roles", "plaintext-secret",

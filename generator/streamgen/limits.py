@@ -50,5 +50,6 @@ OSIS_MAX_TOPICS = 4  # Kafka topics (or Kinesis streams) one pipeline reads
 OSIS_MIN_SINK_RETRIES = 16  # the opensearch sink's max_retries when a DLQ is set
 OSIS_KAFKA_WORKERS = (1, 200)  # consumer threads per topic
 OSIS_MAX_PROCESSORS = 20  # our cap, to keep a pipeline reviewable
+OSIS_BODY_MAX_CHARS = 24_000  # CreatePipeline PipelineConfigurationBody
 KINESIS_ON_DEMAND_INITIAL_SHARDS = 4  # write capacity an on-demand stream starts with (4 MB/s)
 OPENSEARCH_INDEX_NAME_MAX_BYTES = 255

@@ -185,6 +185,8 @@ def problems(text: str, min_units: int | None = None, max_units: int | None = No
     except yaml.YAMLError as exc:
         return [f"pipeline body does not parse as YAML: {exc}".replace("\n", " ")]
     found: list[str] = []
+    if len(text) > limits.OSIS_BODY_MAX_CHARS:
+        found.append(f"pipeline body is {len(text)} characters; OpenSearch Ingestion accepts {limits.OSIS_BODY_MAX_CHARS}")
     if min_units is not None and max_units is not None:
         low, high = limits.OSIS_UNITS
         for what, value in (("min_units", min_units), ("max_units", max_units)):
