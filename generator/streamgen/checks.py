@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_prefix, limits, osis_checks
+from . import firehose_checks, firehose_decisions, firehose_prefix, limits, osis_checks
 from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
 from .naming import Namer, name_problem
 from .spec.sinks import sink_tag, sink_topics
-from .decisions import kinesis_shards, s3_prefixes
+from .decisions import kinesis_shards
 from .workspace import Workspace
 from .yamlsrc import Document, Loc
 
@@ -48,6 +48,7 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         _shard_quota,
         _s3_prefix_overlap,
         *osis_checks.RULES,
+        *firehose_checks.RULES,
     ):
         found.extend(rule(loaded, index, namer, ws))
     return found
@@ -117,6 +118,10 @@ SINK_SOURCES: dict[str, set[str]] = {
     "s3/firehose": {"kinesis"},
     "opensearch/ingestion": {"kinesis", "msk"},
 }
+SINK_SOURCES["s3/firehose"] = {"kinesis", "msk"}
+SINK_SOURCES["opensearch/firehose"] = {"kinesis", "msk"}
+SINK_SOURCES["redshift/firehose"] = {"kinesis", "msk"}
+SINK_SOURCES["http/firehose"] = {"kinesis", "msk"}
 
 
 def _sink_sources(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
@@ -236,12 +241,11 @@ def _shard_quota(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspac
 def _s3_prefix_overlap(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
     """Two sinks writing under the same static prefix would mix (and share IAM scope)."""
     by_bucket: dict[str, list[tuple[str, Entry[Any], str]]] = defaultdict(list)
-    for entry in index.all("sinks"):
-        if getattr(entry.spec, "kind", None) != "s3":
-            continue
-        prefix, error_prefix = s3_prefixes(entry.spec)
-        for field, value in (("prefix", prefix), ("error_prefix", error_prefix)):
-            by_bucket[entry.domain.spec.domain].append((field, entry, firehose_prefix.static_part(value)))
+    for entry in firehose_checks.firehose_sinks(index):
+        for location in firehose_decisions.locations(entry.spec):
+            for field, value in ((location.field, location.prefix), (location.error_field, location.error_prefix)):
+                if value is not None:
+                    by_bucket[entry.domain.spec.domain].append((field, entry, firehose_prefix.static_part(value)))
     for claims in by_bucket.values():
         for i, (field_a, entry_a, static_a) in enumerate(claims):
             for field_b, entry_b, static_b in claims[i + 1 :]:
@@ -250,7 +254,7 @@ def _s3_prefix_overlap(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Wo
                 if static_a.startswith(static_b) or static_b.startswith(static_a):
                     yield problem(
                         entry_b.domain.doc,
-                        entry_b.loc + (field_b,),
-                        f"'{static_b}' overlaps sink '{entry_a.spec.name}' {field_a} '{static_a}' in the same bucket; "
+                        entry_b.loc + field_b,
+                        f"'{static_b}' overlaps sink '{entry_a.spec.name}' {'.'.join(field_a)} '{static_a}' in the same bucket; "
                         "give each sink its own folder",
                     )

@@ -58,7 +58,10 @@ def kinesis_shards(topic: KinesisTopic, env: Environment, qualified: str) -> Kin
 def s3_prefixes(sink: Any) -> tuple[str, str]:
     """The prefix and error prefix a sink uses; the defaults keep sinks apart."""
     date = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}"
-    prefix = sink.prefix or f"{sink.name}/data/{date}/hour=!{{timestamp:HH}}/"
+    # dynamic partitions come first: one folder per key value, dated below it
+    dynamic = getattr(sink, "dynamic_partitioning", None)
+    keys = "".join(f"{k}={dynamic.expression(k)}/" for k in (*dynamic.keys, *dynamic.lambda_keys)) if dynamic else ""
+    prefix = sink.prefix or f"{sink.name}/data/{keys}{date}/hour=!{{timestamp:HH}}/"
     error = sink.error_prefix or f"{sink.name}/errors/!{{firehose:error-output-type}}/{date}/"
     return prefix, error
 

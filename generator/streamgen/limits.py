@@ -23,6 +23,15 @@ FIREHOSE_PROCESSOR_BUFFER_MB = (0.2, 3.0)
 FIREHOSE_PROCESSOR_BUFFER_SECONDS = (60, 900)
 FIREHOSE_LAMBDA_TIMEOUT_MAX = 300  # Firehose waits at most 5 minutes for a transform
 FIREHOSE_RETRY_SECONDS = (0, 7200)
+# Buffering each destination accepts: (max MB, max seconds); the minimum is 1 MB.
+FIREHOSE_DESTINATION_BUFFER = {
+    "s3": (128, 900),
+    "opensearch": (100, 900),
+    "redshift": (128, 900),  # the S3 staging buffer
+    "http": (64, 900),
+    "splunk": (5, 60),
+}
+FIREHOSE_SERVERLESS_POLICY_NAME_MAX = 32  # OpenSearch Serverless access policy names
 
 # Kafka / MSK
 KAFKA_TOPIC_NAME_MAX = 249

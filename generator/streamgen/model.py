@@ -145,29 +145,147 @@ class Function(Component):
 
 @dataclass(frozen=True)
 class Processor:
-    function: Function
+    """One Firehose record processor (Lambda or native)."""
+
+    type: str  # Lambda | MetadataExtraction | AppendDelimiterToRecord | RecordDeAggregation ...
     # only the parameters that differ from Firehose defaults, in a fixed order
     parameters: list[tuple[str, str]]
+    function: Function | None = None  # a Lambda processor's function (LambdaArn is added when rendering)
 
 
 @dataclass(frozen=True)
-class FirehoseToS3(Component):
+class MskSource:
+    topic: KafkaTopic
+    connectivity: str  # PRIVATE | PUBLIC
+    read_from_timestamp: str | None  # RFC 3339, UTC
+
+
+@dataclass(frozen=True)
+class S3Location:
+    """A prefix of a bucket a delivery stream writes to (destination, backup or staging)."""
+
+    bucket: Bucket
+    prefix: str
+    error_prefix: str | None
+    compression: str
+    kms_key_arn: str
+    buffer_size_mb: int | None = None  # None: Firehose's defaults (backups)
+    buffer_interval_s: int | None = None
+
+
+@dataclass(frozen=True)
+class FormatConversion:
+    output: str  # parquet | orc
+    compression: str
+    deserializer: str  # openx | hive
+    timestamp_formats: list[str]
+    column_to_json_key: dict[str, str]  # OpenX: columns whose JSON key differs
+    table: GlueTable
+
+
+@dataclass(frozen=True)
+class ExtendedS3:
+    file_extension: str | None
+    backup: S3Location | None  # the source records, as received
+    dynamic_partitioning: bool
+    dynamic_partitioning_retry_s: int | None
+    conversion: FormatConversion | None
+
+
+@dataclass(frozen=True)
+class OpenSearchTarget:
+    domain_arn: str
+    index: str
+    rotation: str  # NoRotation | OneHour | OneDay | OneWeek | OneMonth
+    document_id_format: str | None  # FIREHOSE_DEFAULT | NO_DOCUMENT_ID
+    retry_s: int | None
+    backup_mode: str  # FailedDocumentsOnly | AllDocuments
+    vpc_id: str | None  # a VPC domain: reached through these subnets and groups
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+
+
+@dataclass(frozen=True)
+class ServerlessTarget:
+    collection_arn: str
+    collection_name: str
+    endpoint: str
+    index: str
+    retry_s: int | None
+    backup_mode: str
+    access_policy_name: str
+
+
+@dataclass(frozen=True)
+class RedshiftTarget:
+    jdbc_url: str
+    target_arn: str  # cluster or namespace, for documentation
+    table: str
+    columns: list[str]
+    copy_options: str
+    secret_arn: str
+    retry_s: int | None
+    backup: S3Location | None
+
+
+@dataclass(frozen=True)
+class HttpTarget:
+    provider: str  # splunk | datadog | elastic | generic
+    url: str
+    name: str
+    secret_arn: str | None
+    content_encoding: str
+    attributes: dict[str, str]
+    retry_s: int | None
+    backup_mode: str  # http: FailedDataOnly | AllData; splunk: FailedEventsOnly | AllEvents
+    splunk_event_type: str | None  # Raw | Event
+    splunk_ack_timeout_s: int | None
+
+
+@dataclass(frozen=True)
+class DeliveryStream(Component):
+    """A Firehose delivery stream: one source, one destination, its own role."""
+
     full_name: str
     arn: str
     role_name: str
-    source_stream: Stream
-    bucket: Bucket
-    prefix: str
-    error_prefix: str
-    compression: str
-    file_extension: str | None
+    kinesis_source: Stream | None  # both None: Direct PUT
+    msk_source: MskSource | None
+    destination: str  # extended_s3 | opensearch | opensearchserverless | redshift | http_endpoint | splunk
+    s3: S3Location  # the destination for extended_s3; backup or staging otherwise
     buffer_size_mb: int
     buffer_interval_s: int
-    processor: Processor | None
-    kms_key_arn: str
+    processors: list[Processor]
+    extended_s3: ExtendedS3 | None
+    opensearch: OpenSearchTarget | None
+    serverless: ServerlessTarget | None
+    redshift: RedshiftTarget | None
+    http: HttpTarget | None
+    sse_kms_key_arn: str | None  # Direct PUT only: AWS refuses SSE with a stream or topic source
+    secrets_kms_key_arn: str | None
     logs_kms_key_arn: str
     log_retention_days: int
     protected: bool
+
+    @property
+    def source_label(self) -> str:
+        if self.kinesis_source is not None:
+            return self.kinesis_source.full_name
+        if self.msk_source is not None:
+            return f"MSK {self.msk_source.topic.cluster.cluster_name}/{self.msk_source.topic.kafka_name}"
+        return "Direct PUT"
+
+    @property
+    def target_label(self) -> str:
+        if self.opensearch is not None:
+            return f"OpenSearch {self.opensearch.domain_arn.rsplit('/', 1)[1]}/{self.opensearch.index}"
+        if self.serverless is not None:
+            return f"OpenSearch Serverless {self.serverless.collection_name}/{self.serverless.index}"
+        if self.redshift is not None:
+            return f"Redshift {self.redshift.jdbc_url.rsplit('/', 1)[1]}.{self.redshift.table}"
+        if self.http is not None:
+            return f"{self.http.provider} {self.http.url}"
+        return f"s3://{self.s3.bucket.bucket}/{self.s3.prefix}"
 
 
 @dataclass(frozen=True)
@@ -239,7 +357,7 @@ class Root:
     streams: list[Stream] = field(default_factory=list)
     buckets: list[Bucket] = field(default_factory=list)
     functions: list[Function] = field(default_factory=list)
-    firehoses: list[FirehoseToS3] = field(default_factory=list)
+    firehoses: list[DeliveryStream] = field(default_factory=list)
     glue_databases: list[GlueDatabase] = field(default_factory=list)
     glue_tables: list[GlueTable] = field(default_factory=list)
     ingestion_pipelines: list[IngestionPipeline] = field(default_factory=list)

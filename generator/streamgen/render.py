@@ -36,7 +36,7 @@ ROOT_FILES = (
 PROTECTED_RESOURCES = {
     "Stream": "aws_kinesis_stream",
     "Bucket": "aws_s3_bucket",
-    "FirehoseToS3": "aws_kinesis_firehose_delivery_stream",
+    "DeliveryStream": "aws_kinesis_firehose_delivery_stream",
 }
 
 

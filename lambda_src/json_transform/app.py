@@ -19,7 +19,11 @@ Normalisation, configured by environment variables:
   ``unchanged`` (default) keeps them;
 - ``DROP_NULLS``: ``true`` (default) removes keys whose value is null;
 - ``ARRIVAL_FIELD``: name of a field to add with the record's arrival time
-  (ISO 8601, UTC); empty disables it (default ``_arrival_time``).
+  (ISO 8601, UTC); empty disables it (default ``_arrival_time``);
+- ``PARTITION_KEYS``: comma-separated top-level keys of the normalised object
+  returned as ``metadata.partitionKeys`` for Firehose dynamic partitioning
+  (``!{partitionKeyFromLambda:key}``); a record without a scalar value for
+  one of them is ``ProcessingFailed``.
 
 The payload is ``data`` for Direct PUT and Kinesis sources and
 ``kafkaRecordValue`` for MSK sources. A response must stay under Lambda's
@@ -42,6 +46,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import KinesisFirehoseEvent, event_source
 from aws_lambda_powertools.utilities.data_classes.kinesis_firehose_event import (
     KinesisFirehoseDataTransformationRecord,
+    KinesisFirehoseDataTransformationRecordMetadata,
     KinesisFirehoseDataTransformationResponse,
 )
 
@@ -59,6 +64,7 @@ class Settings:
         self.snake_case = env.get("KEY_CASE", "unchanged").lower() == "snake"
         self.drop_nulls = env.get("DROP_NULLS", "true").lower() == "true"
         self.arrival_field = env.get("ARRIVAL_FIELD", "_arrival_time").strip()
+        self.partition_keys = [k.strip() for k in env.get("PARTITION_KEYS", "").split(",") if k.strip()]
 
 
 def snake(key: str) -> str:
@@ -86,36 +92,53 @@ def payload_of(record: dict[str, Any]) -> str:
     return value
 
 
-def transform(record: dict[str, Any], settings: Settings) -> tuple[str, str]:
-    """(result, base64 data) for one input record."""
+def partition_value(value: Any) -> str | None:
+    """A partition key value as Firehose wants it (a string), or None if unusable."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)) and str(value) != "":
+        return str(value)
+    return None
+
+
+def transform(record: dict[str, Any], settings: Settings) -> tuple[str, str, dict[str, str] | None]:
+    """(result, base64 data, partition keys) for one input record."""
     original = payload_of(record)
     try:
         raw = base64.b64decode(original, validate=True)
     except (binascii.Error, ValueError, TypeError):
-        return "ProcessingFailed", original if isinstance(original, str) else ""
+        return "ProcessingFailed", original if isinstance(original, str) else "", None
     if not raw.strip():
-        return "Dropped", original
+        return "Dropped", original, None
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return "ProcessingFailed", original
+        return "ProcessingFailed", original, None
     if not isinstance(document, dict):
-        return "ProcessingFailed", original
+        return "ProcessingFailed", original, None
     missing = [f for f in settings.required if f not in document or document[f] is None]
     if missing:
-        return "ProcessingFailed", original
+        return "ProcessingFailed", original, None
     result = normalise(document, settings)
     arrival = record.get("approximateArrivalTimestamp")
     if settings.arrival_field and isinstance(arrival, (int, float)):
         stamp = datetime.fromtimestamp(arrival / 1000, tz=timezone.utc)
         result[settings.arrival_field] = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    keys = None
+    if settings.partition_keys:
+        keys = {k: partition_value(result.get(k)) for k in settings.partition_keys}
+        if any(v is None for v in keys.values()):
+            return "ProcessingFailed", original, None
     line = json.dumps(result, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"
-    return "Ok", base64.b64encode(line.encode("utf-8")).decode("ascii")
+    return "Ok", base64.b64encode(line.encode("utf-8")).decode("ascii"), keys
 
 
-def _entry_size(record_id: str, result: str, data: str) -> int:
+def _entry_size(record_id: str, result: str, data: str, keys: dict[str, str] | None = None) -> int:
     """Bytes one record adds to the serialized response (with its ', ' separator)."""
-    return len(json.dumps({"recordId": record_id, "result": result, "data": data})) + 2
+    entry: dict[str, Any] = {"recordId": record_id, "result": result, "data": data}
+    if keys:
+        entry["metadata"] = {"partitionKeys": keys}
+    return len(json.dumps(entry)) + 2
 
 
 def process(event: KinesisFirehoseEvent, settings: Settings) -> dict[str, Any]:
@@ -128,19 +151,22 @@ def process(event: KinesisFirehoseEvent, settings: Settings) -> dict[str, Any]:
     counts = {"Ok": 0, "Dropped": 0, "ProcessingFailed": 0, "overflow": 0}
     for record in records:
         try:
-            result, data = transform(record.raw_event, settings)
+            result, data, keys = transform(record.raw_event, settings)
         except Exception:  # never fail the whole batch for one record
             logger.exception("unexpected error transforming a record")
-            result, data = "ProcessingFailed", ""
-        extra = _entry_size(record.record_id, result, data) - floor[record.record_id]
+            result, data, keys = "ProcessingFailed", "", None
+        extra = _entry_size(record.record_id, result, data, keys) - floor[record.record_id]
         if extra > room:
             # Over the 6 MB response limit: fail the record without data.
             # Firehose keeps the original of a failed record (error prefix).
             counts["overflow"] += result == "Ok"
-            result, data, extra = "ProcessingFailed", "", 0
+            result, data, keys, extra = "ProcessingFailed", "", None, 0
         room -= extra
         counts[result] += 1
-        response.add_record(KinesisFirehoseDataTransformationRecord(record_id=record.record_id, result=result, data=data))
+        metadata = KinesisFirehoseDataTransformationRecordMetadata(partition_keys=keys) if keys else None
+        response.add_record(
+            KinesisFirehoseDataTransformationRecord(record_id=record.record_id, result=result, data=data, metadata=metadata)
+        )
     logger.info("transformed batch", extra={"counts": counts})
     return response.asdict()
 

@@ -28,9 +28,12 @@ from .context import SHARED_ROOT, Context, domain_root
 SinkResolver = Callable[[Context, Entry[Any]], None]
 
 SINK_RESOLVERS: dict[str, SinkResolver] = {
-    "s3/firehose": firehose.s3_sink,
+    "s3/firehose": firehose.delivery_stream,
     "opensearch/ingestion": osis.ingestion_sink,
 }
+SINK_RESOLVERS["opensearch/firehose"] = firehose.delivery_stream
+SINK_RESOLVERS["redshift/firehose"] = firehose.delivery_stream
+SINK_RESOLVERS["http/firehose"] = firehose.delivery_stream
 
 
 def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:

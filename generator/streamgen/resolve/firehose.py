@@ -1,30 +1,102 @@
-"""Firehose sinks."""
+"""Firehose sinks: one delivery stream per sink, whatever its destination.
+
+The source (Kinesis stream, MSK topic or Direct PUT), processors, buffering
+and the S3 location(s) in the domain's bucket are resolved the same way for
+every kind; each kind then fills its destination.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import decisions
+from .. import firehose_decisions as fd
+from ..firehose_checks import columns_for, partition_folders, table_root
 from ..index import Entry
-from ..model import FirehoseToS3, Processor, Stream
+from ..model import (
+    Column,
+    DeliveryStream,
+    ExtendedS3,
+    FormatConversion,
+    HttpTarget,
+    KafkaTopic,
+    MskSource,
+    OpenSearchTarget,
+    Processor,
+    RedshiftTarget,
+    S3Location,
+    ServerlessTarget,
+    Stream,
+)
 from ..naming import tf_id
 from . import core
 from .context import Context, domain_root
 
+_ROTATION = {"none": "NoRotation", "hour": "OneHour", "day": "OneDay", "week": "OneWeek", "month": "OneMonth"}
+_HTTP_NAMES = {"datadog": "Datadog", "elastic": "Elastic"}
 
-def s3_sink(ctx: Context, entry: Entry[Any]) -> None:
+
+def _location(ctx: Context, entry: Entry[Any], location: fd.Location, buffer: tuple[int, int] | None = None) -> S3Location:
+    return S3Location(
+        bucket=core.data_bucket(ctx, entry),
+        prefix=location.prefix,
+        error_prefix=location.error_prefix,
+        compression=location.compression,
+        kms_key_arn=ctx.data_key,
+        buffer_size_mb=buffer[0] if buffer else None,
+        buffer_interval_s=buffer[1] if buffer else None,
+    )
+
+
+def _processors(ctx: Context, entry: Entry[Any]) -> list[Processor]:
+    domain = entry.domain.spec.domain
+    return [
+        Processor(p.type, p.parameters, ctx.function(domain, p.transform.name) if p.transform is not None else None)
+        for p in fd.processors(entry.spec)
+    ]
+
+
+def _source(ctx: Context, entry: Entry[Any]) -> tuple[Stream | None, MskSource | None]:
+    if entry.spec.topic is None:
+        return None, None
+    topic = ctx.topic_of(entry)
+    if isinstance(topic, KafkaTopic):
+        options = entry.spec.msk
+        return None, MskSource(
+            topic=topic,
+            connectivity=(options.connectivity if options else "private").upper(),
+            read_from_timestamp=options.read_from_utc if options else None,
+        )
+    return topic, None
+
+
+def delivery_stream(ctx: Context, entry: Entry[Any]) -> None:
+    """Resolve any Firehose sink (registered for every '<kind>/firehose')."""
     sink, domain = entry.spec, entry.domain.spec.domain
-    source = ctx.topic_of(entry)
-    assert isinstance(source, Stream)  # checks refuse other sources for now
-    prefix, error_prefix = decisions.s3_prefixes(sink)
-    size, interval = decisions.firehose_buffering(sink, ctx.env, entry.qualified)
-    processor = None
-    if sink.transform is not None:
-        function = ctx.function(domain, sink.transform.name)
-        processor = Processor(function, decisions.processor_parameters(sink.transform))
+    stream, msk = _source(ctx, entry)
+    choice = fd.buffering(sink, ctx.env, entry.qualified)
+    locations = fd.locations(sink)
     name = ctx.namer.delivery_stream(domain, sink.name)
+    parts: dict[str, Any] = {"extended_s3": None, "opensearch": None, "serverless": None, "redshift": None, "http": None}
+
+    if sink.kind == "s3":
+        destination = "extended_s3"
+        s3 = _location(ctx, entry, locations[0], (choice.size_mb, choice.interval_s))
+        parts["extended_s3"] = _extended_s3(ctx, entry, locations)
+    else:
+        # the bucket holds failed/all records (module defaults), or Redshift's staging (the stream's buffering)
+        staging = (choice.size_mb, choice.interval_s) if sink.kind == "redshift" else None
+        s3 = _location(ctx, entry, locations[0], staging)
+        if sink.kind == "opensearch":
+            destination, parts["opensearch"], parts["serverless"] = _opensearch(ctx, sink, name)
+        elif sink.kind == "redshift":
+            destination = "redshift"
+            parts["redshift"] = _redshift(ctx, entry, locations)
+        else:
+            destination = "splunk" if sink.provider == "splunk" else "http_endpoint"
+            parts["http"] = _http(sink)
+
     ctx.add(
-        FirehoseToS3(
+        DeliveryStream(
             domain=domain,
             name=sink.name,
             tf_id=tf_id("sink", sink.name),
@@ -34,19 +106,138 @@ def s3_sink(ctx: Context, entry: Entry[Any]) -> None:
             full_name=name,
             arn=ctx.namer.delivery_stream_arn(name),
             role_name=ctx.namer.role(domain, sink.name, "firehose"),
-            source_stream=source,
-            bucket=core.data_bucket(ctx, entry),
-            prefix=prefix,
-            error_prefix=error_prefix,
-            compression=sink.compression,
-            file_extension=sink.file_extension,
-            buffer_size_mb=size,
-            buffer_interval_s=interval,
-            processor=processor,
-            kms_key_arn=ctx.data_key,
+            kinesis_source=stream,
+            msk_source=msk,
+            destination=destination,
+            s3=s3,
+            buffer_size_mb=choice.size_mb,
+            buffer_interval_s=choice.interval_s,
+            processors=_processors(ctx, entry),
+            sse_kms_key_arn=ctx.data_key if sink.direct_put else None,
+            secrets_kms_key_arn=ctx.env.kms.secrets,
             logs_kms_key_arn=ctx.logs_key,
             log_retention_days=ctx.env.logging.retention_days,
             protected=not sink.allow_destroy,
+            **parts,
         ),
         "firehoses",
+    )
+
+
+def _extended_s3(ctx: Context, entry: Entry[Any], locations: list[fd.Location]) -> ExtendedS3:
+    sink = entry.spec
+    backup = next((loc for loc in locations if loc.purpose == "backup"), None)
+    conversion = sink.format_conversion
+    extension = sink.file_extension
+    if extension is None and conversion is not None:
+        extension = f".{conversion.to}"
+    dynamic = sink.dynamic_partitioning
+    return ExtendedS3(
+        file_extension=extension,
+        backup=_location(ctx, entry, backup) if backup else None,
+        dynamic_partitioning=dynamic is not None,
+        dynamic_partitioning_retry_s=dynamic.retry_duration_s if dynamic else None,
+        conversion=_conversion(ctx, entry, locations[0]) if conversion is not None else None,
+    )
+
+
+def _conversion(ctx: Context, entry: Entry[Any], data: fd.Location) -> FormatConversion:
+    sink, spec = entry.spec, entry.spec.format_conversion
+    columns = [Column(c.name, c.type, c.comment, c.path or c.name) for c in columns_for(ctx.index, entry)]
+    bucket = core.data_bucket(ctx, entry)
+    partitions = [Column(p, "string", "folder of the S3 prefix", p) for p in partition_folders(data.prefix)]
+    table = core.glue_table(
+        ctx,
+        entry,
+        name=sink.name,
+        description=f"{spec.to} files of sink {entry.qualified} (written by Firehose)",
+        columns=columns,
+        location=f"s3://{bucket.bucket}/{table_root(data.prefix)}",
+        format=spec.to,
+        partition_keys=partitions,
+        compression=spec.compression if spec.compression not in ("UNCOMPRESSED", "NONE") else None,
+    )
+    return FormatConversion(
+        output=spec.to,
+        compression=spec.compression,
+        deserializer=spec.deserializer,
+        timestamp_formats=list(spec.timestamp_formats),
+        column_to_json_key={c.name: c.path for c in columns if c.path != c.name} if spec.deserializer == "openx" else {},
+        table=table,
+    )
+
+
+def _opensearch(ctx: Context, sink: Any, stream_name: str) -> tuple[str, OpenSearchTarget | None, ServerlessTarget | None]:
+    mode = "AllDocuments" if sink.backup.mode == "all" else "FailedDocumentsOnly"
+    if sink.opensearch_domain is not None:
+        target = ctx.env.opensearch.domains[sink.opensearch_domain]
+        network = ctx.env.network
+        return (
+            "opensearch",
+            OpenSearchTarget(
+                domain_arn=target.arn,
+                index=sink.index,
+                rotation=_ROTATION[sink.index_rotation],
+                document_id_format={"firehose": "FIREHOSE_DEFAULT", "none": "NO_DOCUMENT_ID", None: None}[sink.document_id],
+                retry_s=sink.retry_duration_s,
+                backup_mode=mode,
+                vpc_id=network.vpc_id if target.vpc else None,
+                subnet_ids=list(network.subnet_ids) if target.vpc else [],
+                security_group_ids=list(network.security_group_ids) if target.vpc else [],
+            ),
+            None,
+        )
+    collection = ctx.env.opensearch.collections[sink.collection]
+    return (
+        "opensearchserverless",
+        None,
+        ServerlessTarget(
+            collection_arn=collection.arn,
+            collection_name=collection.name,
+            endpoint=collection.endpoint.rstrip("/"),
+            index=sink.index,
+            retry_s=sink.retry_duration_s,
+            backup_mode=mode,
+            access_policy_name=fd.serverless_policy_name(stream_name),
+        ),
+    )
+
+
+def _redshift(ctx: Context, entry: Entry[Any], locations: list[fd.Location]) -> RedshiftTarget:
+    sink, env = entry.spec, ctx.env
+    backup = next((loc for loc in locations if loc.purpose == "backup"), None)
+    columns = sink.columns if sink.columns is not None else [c.name for c in columns_for(ctx.index, entry)]
+    target_arn = env.redshift.clusters[sink.cluster].arn if sink.cluster else env.redshift.workgroups[sink.workgroup].namespace_arn
+    secret = fd.redshift_secret(sink, env)
+    assert secret is not None  # checks demand one
+    return RedshiftTarget(
+        jdbc_url=fd.redshift_jdbc_url(sink, env),
+        target_arn=target_arn,
+        table=sink.table,
+        columns=list(columns),
+        copy_options=fd.redshift_copy_options(sink),
+        secret_arn=secret,
+        retry_s=sink.retry_duration_s,
+        backup=_location(ctx, entry, backup) if backup else None,
+    )
+
+
+def _http(sink: Any) -> HttpTarget:
+    splunk = sink.provider == "splunk"
+    options = sink.splunk
+    if splunk:
+        mode = "AllEvents" if sink.backup.mode == "all" else "FailedEventsOnly"
+    else:
+        mode = "AllData" if sink.backup.mode == "all" else "FailedDataOnly"
+    return HttpTarget(
+        provider=sink.provider,
+        url=sink.url,
+        name=_HTTP_NAMES.get(sink.provider, sink.name),
+        secret_arn=sink.secret_arn,
+        content_encoding=sink.content_encoding,
+        attributes=dict(sorted(sink.attributes.items())),
+        retry_s=sink.retry_duration_s,
+        backup_mode=mode,
+        splunk_event_type=("Event" if options and options.event_type == "event" else "Raw") if splunk else None,
+        splunk_ack_timeout_s=options.ack_timeout_s if options else None,
     )

@@ -87,6 +87,8 @@ class KmsKeys(Spec):
     """Streams, buckets, delivery streams, Lambda environment variables."""
     logs: KmsKeyArn | None = None
     """CloudWatch Logs log groups; defaults to ``data``. Its key policy must allow logs.<region>.amazonaws.com."""
+    secrets: KmsKeyArn | None = None
+    """Key of the Secrets Manager secrets that sinks read (access keys, database users); none: the AWS managed key."""
 
 
 class Logging(Spec):

@@ -7,79 +7,13 @@ Each kind is its own model, joined in the ``Sink`` union at the bottom.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BeforeValidator, Field, model_validator
+from .base import tagged_union
+from .firehose import Compression, FileExtension, HttpSink, OpenSearchSink, RedshiftFirehoseSink, S3Sink
+from .sink_base import SinkBase, TransformRef, TransformUse
 
-from .. import firehose_prefix, limits
-from .base import FieldError, Spec, pattern_type, tagged_union
-from .env import Buffering
-from .names import ResourceName, TopicRef
-
-Compression = Literal["GZIP", "UNCOMPRESSED", "Snappy", "ZIP", "HADOOP_SNAPPY"]
-FileExtension = pattern_type(
-    r"\.[0-9a-z!\-_.*'()]{1,127}", "must start with '.' and use lowercase letters, digits or !-_.*'()"
-)
-
-
-class TransformUse(Spec):
-    """A transform with Firehose processor tuning."""
-
-    name: ResourceName
-    buffer_size_mb: Annotated[
-        float, Field(ge=limits.FIREHOSE_PROCESSOR_BUFFER_MB[0], le=limits.FIREHOSE_PROCESSOR_BUFFER_MB[1])
-    ] | None = None
-    """Data handed to one Lambda invocation (0.2-3 MB; Firehose default 1 MB)."""
-    buffer_interval_s: Annotated[
-        int, Field(ge=limits.FIREHOSE_PROCESSOR_BUFFER_SECONDS[0], le=limits.FIREHOSE_PROCESSOR_BUFFER_SECONDS[1])
-    ] | None = None
-    """Longest wait before invoking (60-900 s; Firehose default 60 s)."""
-
-
-def _transform_shorthand(value: Any) -> Any:
-    # `transform: normalize` is short for `transform: {name: normalize}`
-    return {"name": value} if isinstance(value, str) else value
-
-
-TransformRef = Annotated[
-    TransformUse, BeforeValidator(_transform_shorthand, json_schema_input_type=str | TransformUse)
-]
-
-
-class SinkBase(Spec):
-    name: ResourceName
-    topic: TopicRef
-    """Topic to read: 'name' in this domain or 'domain/name'."""
-    description: str | None = None
-    allow_destroy: bool = False
-    """Let the plan gate accept deleting or replacing this sink's stateful resources."""
-
-
-class S3Sink(SinkBase):
-    """Firehose delivery stream into the domain's S3 bucket."""
-
-    kind: Literal["s3"]
-    via: Literal["firehose"] = "firehose"
-    transform: TransformRef | None = None
-    """Transform (Lambda processor) applied before delivery."""
-    buffering: Buffering | None = None
-    """Default from env.yaml defaults.firehose.buffering."""
-    prefix: Annotated[str, Field(min_length=1)] | None = None
-    """S3 key prefix; default '<sink>/data/!{timestamp:yyyy/MM/dd}/'."""
-    error_prefix: Annotated[str, Field(min_length=1)] | None = None
-    """Prefix for failed records; default '<sink>/errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/'."""
-    compression: Compression = "GZIP"
-    file_extension: FileExtension | None = None
-
-    @model_validator(mode="after")
-    def _prefixes(self) -> "S3Sink":
-        for field, value, is_error in (("prefix", self.prefix, False), ("error_prefix", self.error_prefix, True)):
-            if value is None:
-                continue
-            found = firehose_prefix.problems(value, error_prefix=is_error)
-            if found:
-                raise FieldError(field, "; ".join(found))
-        return self
+__all__ = ["Compression", "FileExtension", "S3Sink", "SinkBase", "TransformRef", "TransformUse"]
 
 
 # Own module; it re-declares the common fields (it reads up to 4 topics) so it
@@ -88,12 +22,17 @@ from .opensearch_ingestion import OpenSearchIngestionSink  # noqa: E402
 
 # The engine used when a sink does not say `via`.
 DEFAULT_VIA = {"s3": "firehose"}
+DEFAULT_VIA["opensearch"] = "firehose"
+DEFAULT_VIA["http"] = "firehose"
 
 # "<kind>/<via>" -> model. Each sink kind registers here.
 SINK_KINDS: dict[str, type[SinkBase]] = {
     "s3/firehose": S3Sink,
     "opensearch/ingestion": OpenSearchIngestionSink,  # type: ignore[dict-item]
 }
+SINK_KINDS["opensearch/firehose"] = OpenSearchSink
+SINK_KINDS["redshift/firehose"] = RedshiftFirehoseSink
+SINK_KINDS["http/firehose"] = HttpSink
 
 
 def sink_topics(sink: Any) -> list[tuple[tuple[Any, ...], str]]:

@@ -62,7 +62,7 @@ def decode(record: dict) -> dict:
 
 @pytest.fixture
 def env(monkeypatch):
-    for key in ("REQUIRED_FIELDS", "KEY_CASE", "DROP_NULLS", "ARRIVAL_FIELD"):
+    for key in ("REQUIRED_FIELDS", "KEY_CASE", "DROP_NULLS", "ARRIVAL_FIELD", "PARTITION_KEYS"):
         monkeypatch.delenv(key, raising=False)
     return monkeypatch
 
@@ -145,3 +145,35 @@ def test_response_stays_under_the_lambda_limit(app, env):
     assert results.count("Ok") > 1000
     assert "ProcessingFailed" in results
     assert results.index("ProcessingFailed") > results.count("Ok") - 1  # failures only at the tail
+
+
+def test_partition_keys_are_returned_for_dynamic_partitioning(app, env):
+    env.setenv("KEY_CASE", "snake")
+    env.setenv("PARTITION_KEYS", "tenant_id, region")
+    out = app.handler(
+        kinesis_event(
+            '{"tenantId": "acme", "region": "eu", "n": 1}',
+            '{"tenantId": 42, "region": "us"}',
+            '{"tenantId": "acme"}',  # region missing
+            '{"tenantId": {"nested": 1}, "region": "eu"}',  # not a scalar
+        ),
+        None,
+    )
+    results = [r["result"] for r in out["records"]]
+    assert results == ["Ok", "Ok", "ProcessingFailed", "ProcessingFailed"]
+    assert out["records"][0]["metadata"] == {"partitionKeys": {"tenant_id": "acme", "region": "eu"}}
+    assert out["records"][1]["metadata"] == {"partitionKeys": {"tenant_id": "42", "region": "us"}}
+    assert "metadata" not in out["records"][2]
+
+
+def test_no_metadata_without_partition_keys(app, env):
+    out = app.handler(kinesis_event('{"a": 1}'), None)
+    assert "metadata" not in out["records"][0]
+
+
+def test_partition_keys_count_towards_the_response_limit(app, env):
+    env.setenv("PARTITION_KEYS", "k")
+    big = '{"k": "%s"}' % ("x" * 4000)
+    out = app.handler(kinesis_event(*[big] * 1400), None)
+    assert len(json.dumps(out)) < app.RESPONSE_LIMIT_BYTES
+    assert "ProcessingFailed" in [r["result"] for r in out["records"]]

@@ -2,7 +2,7 @@
 # Root "domains/payments" of environment "dev": Streaming resources of the payments domain.
 # Change the catalog or env.yaml, then run `streamgen generate --env dev`.
 
-# Transform payments/normalize-json (catalog/payments.yaml:20), package sha256 6f098efb9d7601da
+# Transform payments/normalize-json (catalog/payments.yaml:20), package sha256 9261035e2557f5aa
 module "transform_normalize-json" {
   source = "../../../../../modules/lambda-function"
 
@@ -10,7 +10,7 @@ module "transform_normalize-json" {
   description                    = "Transform payments/normalize-json from lambda_src/json_transform"
   account_id                     = "111111111111"
   role_name                      = "dev-payments-normalize-json-lambda"
-  package_file                   = "${path.root}/../../../../../.build/lambda/json_transform-6f098efb9d7601da.zip"
+  package_file                   = "${path.root}/../../../../../.build/lambda/json_transform-9261035e2557f5aa.zip"
   memory_size                    = 512
   timeout                        = 120
   reserved_concurrent_executions = 10
