@@ -270,3 +270,12 @@ def test_roles_never_use_a_wildcard_for_data_actions(plan):
                 assert resource == "*" or resource.count(":") >= 5 or resource.startswith("arn:aws:s3:::"), (sink, resource)
         trust = json.loads(one(plan, "aws_iam_role", sink)["assume_role_policy"])
         assert trust["Statement"][0]["Condition"] == {"StringEquals": {"sts:ExternalId": ACCOUNT}}
+
+
+def test_every_taggable_resource_carries_the_mandatory_tags(plan):
+    mandatory = {"Environment": "dev", "CostCenter": "4711", "ManagedBy": "streamgen", "DataClassification": "internal"}
+    for change in plan["resource_changes"]:
+        after = change["change"]["after"]
+        if "tags_all" in after:
+            assert mandatory.items() <= after["tags_all"].items(), change["address"]
+            assert after["tags_all"].get("Domain") == "observability", change["address"]
