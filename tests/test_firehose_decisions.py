@@ -132,6 +132,8 @@ def test_redshift_targets_and_credentials():
     assert fd.redshift_secret(cluster, env) is None  # the cluster has no admin secret: checks report it
     assert fd.redshift_secret(workgroup, env) == SECRET
     assert fd.redshift_copy_options(cluster) == "FORMAT AS JSON 'auto' GZIP"
+    assert fd.redshift_copy_options(cluster, "s3://b/w/copy/jsonpaths.json") == "FORMAT AS JSON 's3://b/w/copy/jsonpaths.json' GZIP"
+    assert fd.redshift_jsonpaths_key(cluster) == "w/copy/jsonpaths.json"
 
 
 def test_serverless_policy_names_fit_32_characters():

@@ -134,7 +134,7 @@ def test_msk_topic_to_parquet_with_a_generated_glue_table(plan):
     [conversion] = s3["data_format_conversion_configuration"]
     assert conversion["output_format_configuration"][0]["serializer"][0]["parquet_ser_de"][0]["compression"] == "SNAPPY"
     openx = conversion["input_format_configuration"][0]["deserializer"][0]["open_x_json_ser_de"][0]
-    assert openx["column_to_json_key_mappings"] == {"occurred_at": "occurredAt"}
+    assert openx["column_to_json_key_mappings"] == {"event_id": "eventId", "occurred_at": "occurredAt"}
     schema = conversion["schema_configuration"][0]
     assert (schema["database_name"], schema["table_name"], schema["catalog_id"]) == ("dev_observability", "audit_parquet", ACCOUNT)
     assert s3["s3_backup_mode"] == "Enabled"
@@ -218,8 +218,16 @@ def test_redshift_copy_through_s3_with_a_secret(plan):
     after = stream(plan, "audit-warehouse")
     [config] = after["redshift_configuration"]
     assert config["cluster_jdbcurl"] == "jdbc:redshift://dev-warehouse.abc123xyz.eu-west-1.redshift.amazonaws.com:5439/warehouse"
-    assert (config["data_table_name"], config["copy_options"]) == ("security.audit_events", "FORMAT AS JSON 'auto' GZIP")
+    paths_key = "audit-warehouse/copy/jsonpaths.json"
+    assert (config["data_table_name"], config["copy_options"]) == (
+        "security.audit_events", f"FORMAT AS JSON 's3://dev-observability-111111111111-eu-west-1/{paths_key}' GZIP")
     assert config["data_table_columns"] == "event_id,occurred_at,actor,action,resource,outcome,details"
+    # COPY maps the records' camelCase keys to the columns by position
+    paths = one(plan, "aws_s3_object", "audit-warehouse")
+    assert (paths["key"], paths["server_side_encryption"], paths["kms_key_id"]) == (paths_key, "aws:kms", DATA_KEY)
+    assert json.loads(paths["content"])["jsonpaths"] == [
+        "$.eventId", "$.occurredAt", "$.actor", "$.action", "$.resource", "$.outcome", "$.details"]
+    assert statements(plan, "audit-warehouse")["ReadCopyJsonPaths"]["Resource"] == f"{BUCKET}/{paths_key}"
     assert (config["username"], config["password"]) == (None, None)
     secret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/redshift/warehouse-GhIjKl"
     assert config["secrets_manager_configuration"][0]["secret_arn"] == secret

@@ -165,8 +165,16 @@ def redshift_secret(sink: Any, env: Environment) -> str | None:
     return target.admin_secret_arn if target is not None else None
 
 
-def redshift_copy_options(sink: Any) -> str:
-    return sink.copy_options or "FORMAT AS JSON 'auto' GZIP"
+def redshift_copy_options(sink: Any, jsonpaths_uri: str | None = None) -> str:
+    """COPY options: the catalog's, or JSON mapped by a JSONPaths file (or by column name), GZIP-staged."""
+    if sink.copy_options:
+        return str(sink.copy_options)
+    return f"FORMAT AS JSON '{jsonpaths_uri or 'auto'}' GZIP"
+
+
+def redshift_jsonpaths_key(sink: Any) -> str:
+    """Where the JSONPaths file of a sink's COPY lives in the domain's bucket."""
+    return f"{sink.name}/copy/jsonpaths.json"
 
 
 def redshift_jdbc_url(sink: Any, env: Environment) -> str:

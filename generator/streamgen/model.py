@@ -226,6 +226,9 @@ class RedshiftTarget:
     secret_arn: str
     retry_s: int | None
     backup: S3Location | None
+    # COPY maps JSON to columns with this JSONPaths file (from the topic's schema paths)
+    jsonpaths_key: str | None = None
+    jsonpaths: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,19 @@ locals {
       resources = [var.s3.kms_key_arn]
       conditions = [
         { test = "StringEquals", variable = "kms:ViaService", values = ["s3.${local.region}.amazonaws.com"] },
-        { test = "StringLike", variable = "kms:EncryptionContext:aws:s3:arn", values = concat([var.s3.bucket_arn], local.s3_object_arns) },
+        { test = "StringLike", variable = "kms:EncryptionContext:aws:s3:arn", values = concat([var.s3.bucket_arn], local.s3_object_arns, local.jsonpaths_arns) },
       ]
+    },
+  ]
+
+  # Redshift's COPY reads its JSONPaths file with the stream's credentials.
+  jsonpaths_arns = try(var.redshift.jsonpaths, null) == null ? [] : ["${var.s3.bucket_arn}/${var.redshift.jsonpaths.key}"]
+  jsonpaths_statements = length(local.jsonpaths_arns) == 0 ? [] : [
+    {
+      sid        = "ReadCopyJsonPaths"
+      actions    = ["s3:GetObject"]
+      resources  = local.jsonpaths_arns
+      conditions = []
     },
   ]
 
@@ -200,6 +211,7 @@ locals {
 
   statements = concat(
     local.s3_statements,
+    local.jsonpaths_statements,
     local.kinesis_statements,
     local.msk_statements,
     local.processor_statements,

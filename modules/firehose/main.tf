@@ -652,8 +652,8 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
   }
 
   # The role must be able to reach the source and destination before creation;
-  # a Serverless collection must already admit the role.
-  depends_on = [aws_iam_role_policy.this, aws_opensearchserverless_access_policy.this]
+  # a Serverless collection must already admit the role; COPY needs its JSONPaths.
+  depends_on = [aws_iam_role_policy.this, aws_opensearchserverless_access_policy.this, aws_s3_object.jsonpaths]
 }
 
 resource "aws_kinesis_firehose_delivery_stream" "unprotected" {
@@ -1220,6 +1220,6 @@ resource "aws_kinesis_firehose_delivery_stream" "unprotected" {
   tags = var.tags
 
   # The role must be able to reach the source and destination before creation;
-  # a Serverless collection must already admit the role.
-  depends_on = [aws_iam_role_policy.this, aws_opensearchserverless_access_policy.this]
+  # a Serverless collection must already admit the role; COPY needs its JSONPaths.
+  depends_on = [aws_iam_role_policy.this, aws_opensearchserverless_access_policy.this, aws_s3_object.jsonpaths]
 }

@@ -271,7 +271,7 @@ variable "opensearch_serverless" {
 }
 
 variable "redshift" {
-  description = "Deliver to Redshift (null: another destination): records are staged at the s3 location and loaded with COPY. The database user's credentials come from the Secrets Manager secret secret_arn (keys username and password), never from a variable. backup: also keep the source records."
+  description = "Deliver to Redshift (null: another destination): records are staged at the s3 location and loaded with COPY. The database user's credentials come from the Secrets Manager secret secret_arn (keys username and password), never from a variable. jsonpaths: the module writes this JSONPaths file (key in the bucket, one path per column) for copy_options to name. backup: also keep the source records."
   type = object({
     cluster_jdbcurl    = string
     data_table_name    = string
@@ -279,6 +279,10 @@ variable "redshift" {
     copy_options       = optional(string)
     secret_arn         = string
     retry_duration     = optional(number, 3600)
+    jsonpaths = optional(object({
+      key   = string
+      paths = list(string)
+    }))
     backup = optional(object({
       prefix              = string
       error_output_prefix = string
@@ -286,6 +290,11 @@ variable "redshift" {
     }))
   })
   default = null
+
+  validation {
+    condition     = var.redshift == null ? true : var.redshift.jsonpaths == null ? true : length(var.redshift.jsonpaths.paths) == length(var.redshift.data_table_columns)
+    error_message = "redshift.jsonpaths.paths must map each of data_table_columns, in order."
+  }
 
   validation {
     condition     = var.redshift == null ? true : can(regex("^jdbc:redshift://[a-zA-Z0-9.-]+:[0-9]{2,5}/[a-z_][a-z0-9_$]*$", var.redshift.cluster_jdbcurl))

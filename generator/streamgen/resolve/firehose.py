@@ -206,7 +206,18 @@ def _opensearch(ctx: Context, sink: Any, stream_name: str) -> tuple[str, OpenSea
 def _redshift(ctx: Context, entry: Entry[Any], locations: list[fd.Location]) -> RedshiftTarget:
     sink, env = entry.spec, ctx.env
     backup = next((loc for loc in locations if loc.purpose == "backup"), None)
-    columns = sink.columns if sink.columns is not None else [c.name for c in columns_for(ctx.index, entry)]
+    declared = columns_for(ctx.index, entry)
+    jsonpaths_key, jsonpaths, jsonpaths_uri = None, [], None
+    if sink.columns is not None:
+        columns = list(sink.columns)
+    else:
+        columns = [c.name for c in declared]
+        if declared and sink.copy_options is None:
+            # schema paths may differ from column names (camelCase keys, nested values):
+            # a JSONPaths file maps them by position, which JSON 'auto' cannot
+            jsonpaths_key = fd.redshift_jsonpaths_key(sink)
+            jsonpaths = [f"$.{c.path or c.name}" for c in declared]
+            jsonpaths_uri = f"s3://{core.data_bucket(ctx, entry).bucket}/{jsonpaths_key}"
     target_arn = env.redshift.clusters[sink.cluster].arn if sink.cluster else env.redshift.workgroups[sink.workgroup].namespace_arn
     secret = fd.redshift_secret(sink, env)
     assert secret is not None  # checks demand one
@@ -215,10 +226,12 @@ def _redshift(ctx: Context, entry: Entry[Any], locations: list[fd.Location]) -> 
         target_arn=target_arn,
         table=sink.table,
         columns=list(columns),
-        copy_options=fd.redshift_copy_options(sink),
+        copy_options=fd.redshift_copy_options(sink, jsonpaths_uri),
         secret_arn=secret,
         retry_s=sink.retry_duration_s,
         backup=_location(ctx, entry, backup) if backup else None,
+        jsonpaths_key=jsonpaths_key,
+        jsonpaths=jsonpaths,
     )
 
 

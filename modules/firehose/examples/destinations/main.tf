@@ -142,8 +142,12 @@ module "kinesis_to_redshift" {
     cluster_jdbcurl    = "jdbc:redshift://example.abc123xyz.eu-west-1.redshift.amazonaws.com:5439/warehouse"
     data_table_name    = "logs.events"
     data_table_columns = ["ts", "service", "level", "message"]
-    copy_options       = "FORMAT AS JSON 'auto' GZIP"
-    secret_arn         = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:example/redshift-AbCdEf"
+    copy_options       = "FORMAT AS JSON 's3://example-data-111111111111-eu-west-1/logs-warehouse/copy/jsonpaths.json' GZIP"
+    jsonpaths = {
+      key   = "logs-warehouse/copy/jsonpaths.json"
+      paths = ["$.timestamp", "$.service", "$.level", "$.message"]
+    }
+    secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:example/redshift-AbCdEf"
   }
 
   secrets_kms_key_arn = local.key_arn

@@ -309,6 +309,7 @@ module "sink_audit-parquet" {
       compression   = "SNAPPY"
       deserializer  = "openx"
       column_to_json_key_mappings = {
+        event_id    = "eventId"
         occurred_at = "occurredAt"
       }
       database_name = module.table_audit_parquet.database_name
@@ -404,9 +405,13 @@ module "sink_audit-warehouse" {
     cluster_jdbcurl    = "jdbc:redshift://dev-warehouse.abc123xyz.eu-west-1.redshift.amazonaws.com:5439/warehouse"
     data_table_name    = "security.audit_events"
     data_table_columns = ["event_id", "occurred_at", "actor", "action", "resource", "outcome", "details"]
-    copy_options       = "FORMAT AS JSON 'auto' GZIP"
+    copy_options       = "FORMAT AS JSON 's3://dev-observability-111111111111-eu-west-1/audit-warehouse/copy/jsonpaths.json' GZIP"
     secret_arn         = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/redshift/warehouse-GhIjKl"
     retry_duration     = 7200
+    jsonpaths = {
+      key   = "audit-warehouse/copy/jsonpaths.json"
+      paths = ["$.eventId", "$.occurredAt", "$.actor", "$.action", "$.resource", "$.outcome", "$.details"]
+    }
     backup = {
       prefix              = "audit-warehouse/backup/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
       error_output_prefix = "audit-warehouse/backup-errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
