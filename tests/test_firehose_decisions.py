@@ -155,3 +155,18 @@ def test_serverless_policy_names_fit_32_characters():
 def test_table_root_and_partition_folders(prefix, root, folders):
     assert table_root(prefix) == root
     assert partition_folders(prefix) == folders
+
+
+def test_partition_projection_makes_tables_queryable_without_crawlers():
+    hourly = "a/data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+    params = fd.partition_projection(hourly, "a/data/")
+    assert params["projection.enabled"] == "true"
+    assert (params["projection.year.type"], params["projection.year.range"]) == ("date", "NOW-10YEARS,NOW")
+    assert (params["projection.month.type"], params["projection.month.range"], params["projection.month.digits"]) == ("integer", "1,12", "2")
+    assert params["projection.hour.range"] == "0,23"
+    tenants = fd.partition_projection("a/t=!{partitionKeyFromLambda:tenant}/dt=!{timestamp:yyyy-MM-dd-HH}/", "a/")
+    assert tenants["projection.t.type"] == "injected"
+    assert (tenants["projection.dt.format"], tenants["projection.dt.interval.unit"]) == ("yyyy-MM-dd-HH", "HOURS")
+    # a folder that is not one name=!{...} expression: no projection (partitions must be added)
+    assert fd.partition_projection("a/!{timestamp:yyyy}/", "a/") == {}
+    assert fd.partition_projection("a/d=!{timestamp:yyyy}-x/", "a/") == {}

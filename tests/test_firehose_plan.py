@@ -146,6 +146,8 @@ def test_msk_topic_to_parquet_with_a_generated_glue_table(plan):
     assert storage["ser_de_info"][0]["serialization_library"] == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
     assert [(c["name"], c["type"]) for c in storage["columns"]][:2] == [("event_id", "string"), ("occurred_at", "timestamp")]
     assert [k["name"] for k in table["partition_keys"]] == ["year", "month", "day", "hour"]
+    assert table["parameters"]["projection.enabled"] == "true"  # Athena needs no crawler
+    assert table["parameters"]["classification"] == "parquet"
 
     rules = statements(plan, "audit-parquet")
     assert rules["ReadSourceCluster"]["Resource"] == CLUSTER
@@ -176,6 +178,7 @@ def test_direct_put_with_lambda_partition_keys_to_orc(plan):
     assert params(processors[1])["BufferSizeInMBs"] == "3"
     table = [t for a, t in changes(plan, "aws_glue_catalog_table").items() if "table_client_events" in a][0]
     assert [k["name"] for k in table["partition_keys"]] == ["tenant_id", "dt"]
+    assert (table["parameters"]["projection.tenant_id.type"], table["parameters"]["projection.dt.type"]) == ("injected", "date")
     tenant = [t for a, t in changes(plan, "aws_lambda_function").items() if "transform_tag-tenant" in a][0]
     assert tenant["environment"][0]["variables"]["PARTITION_KEYS"] == "tenant"
 

@@ -146,6 +146,47 @@ def processors(sink: Any) -> list[ProcessorChoice]:
     return out
 
 
+# --- Athena partition projection -------------------------------------------
+
+_FIXED_RANGES = {"MM": ("1,12", "2"), "dd": ("1,31", "2"), "HH": ("0,23", "2")}
+_HISTORY = "NOW-10YEARS,NOW"  # how far back Athena looks for dated partitions
+
+
+def _date_unit(pattern: str) -> str:
+    for letters, unit in (("m", "MINUTES"), ("H", "HOURS"), ("d", "DAYS"), ("M", "MONTHS")):
+        if letters in pattern:
+            return unit
+    return "YEARS"
+
+
+def partition_projection(prefix: str, root: str) -> dict[str, str]:
+    """Athena partition projection for the Hive-style folders of a prefix below ``root``.
+
+    Empty when a folder is not one ``name=!{...}`` expression: the table then
+    needs its partitions added (MSCK REPAIR TABLE or a crawler).
+    """
+    params: dict[str, str] = {}
+    for segment in filter(None, prefix[len(root) :].split("/")):
+        match = re.fullmatch(r"([a-z_][a-z0-9_]*)=!\{([A-Za-z]+):([^{}]*)\}", segment)
+        if match is None:
+            return {}
+        key, namespace, value = match.groups()
+        base = f"projection.{key}"
+        if namespace in ("partitionKeyFromQuery", "partitionKeyFromLambda"):
+            params[f"{base}.type"] = "injected"  # queries must name the value
+        elif namespace == "timestamp" and value in _FIXED_RANGES:
+            params[f"{base}.type"] = "integer"
+            params[f"{base}.range"], params[f"{base}.digits"] = _FIXED_RANGES[value]
+        elif namespace == "timestamp":
+            params[f"{base}.type"] = "date"
+            params[f"{base}.format"] = value
+            params[f"{base}.range"] = _HISTORY
+            params[f"{base}.interval.unit"] = _date_unit(value)
+        else:
+            return {}
+    return {"projection.enabled": "true", **params} if params else {}
+
+
 # --- names and targets --------------------------------------------------------
 
 def serverless_policy_name(full_name: str) -> str:

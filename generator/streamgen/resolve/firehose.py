@@ -156,6 +156,7 @@ def _conversion(ctx: Context, entry: Entry[Any], data: fd.Location) -> FormatCon
         format=spec.to,
         partition_keys=partitions,
         compression=spec.compression if spec.compression not in ("UNCOMPRESSED", "NONE") else None,
+        parameters=fd.partition_projection(data.prefix, table_root(data.prefix)),
     )
     return FormatConversion(
         output=spec.to,

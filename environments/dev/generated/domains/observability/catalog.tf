@@ -78,6 +78,22 @@ module "table_audit_parquet" {
       comment = "folder of the S3 prefix"
     },
   ]
+  parameters = {
+    "projection.day.digits"         = "2"
+    "projection.day.range"          = "1,31"
+    "projection.day.type"           = "integer"
+    "projection.enabled"            = "true"
+    "projection.hour.digits"        = "2"
+    "projection.hour.range"         = "0,23"
+    "projection.hour.type"          = "integer"
+    "projection.month.digits"       = "2"
+    "projection.month.range"        = "1,12"
+    "projection.month.type"         = "integer"
+    "projection.year.format"        = "yyyy"
+    "projection.year.interval.unit" = "YEARS"
+    "projection.year.range"         = "NOW-10YEARS,NOW"
+    "projection.year.type"          = "date"
+  }
 }
 
 # Table dev_observability.client_events (catalog/observability.yaml:84)
@@ -121,4 +137,12 @@ module "table_client_events" {
       comment = "folder of the S3 prefix"
     },
   ]
+  parameters = {
+    "projection.dt.format"        = "yyyy-MM-dd"
+    "projection.dt.interval.unit" = "DAYS"
+    "projection.dt.range"         = "NOW-10YEARS,NOW"
+    "projection.dt.type"          = "date"
+    "projection.enabled"          = "true"
+    "projection.tenant_id.type"   = "injected"
+  }
 }
