@@ -128,6 +128,11 @@ BAD_SINKS = [
         ["catalog/shop.yaml:22: sinks[s].format_conversion: column 'city' reads nested path 'address.city'; conversion maps top-level JSON keys"],
     ),
     (
+        "hive-deserializer-with-renamed-columns",
+        "name: s\nkind: s3\ndirect_put: true\nschema:\n  columns: [{name: user_id, type: string, path: userId}]\nformat_conversion: {to: orc, deserializer: hive}",
+        ["catalog/shop.yaml:24: sinks[s].format_conversion.deserializer: the hive deserializer cannot map JSON keys to columns (user_id has a path); use openx"],
+    ),
+    (
         "conversion-with-a-small-buffer",
         "name: s\nkind: s3\ntopic: typed\nformat_conversion: {to: parquet}\nbuffering: {size_mb: 32}",
         [

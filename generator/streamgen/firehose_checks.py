@@ -131,6 +131,14 @@ def _conversion(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace
                     f"topic '{sink.topic}' declares no schema.columns; format conversion needs them for its Glue table",
                 )
             continue
+        renamed = [c.name for c in columns if c.path is not None and c.path != c.name and "." not in c.path]
+        if renamed and sink.format_conversion.deserializer == "hive":
+            yield _problem(
+                doc,
+                loc + ("deserializer",),
+                f"the hive deserializer cannot map JSON keys to columns ({', '.join(renamed)} "
+                f"{'has' if len(renamed) == 1 else 'have'} a path); use openx",
+            )
         for column in columns:
             if column.path is not None and "." in column.path:
                 yield _problem(

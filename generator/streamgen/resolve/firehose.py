@@ -248,7 +248,7 @@ def _http(sink: Any) -> HttpTarget:
         url=sink.url,
         name=_HTTP_NAMES.get(sink.provider, sink.name),
         secret_arn=sink.secret_arn,
-        content_encoding=sink.content_encoding,
+        content_encoding=sink.content_encoding or ("NONE" if sink.provider == "generic" else "GZIP"),
         attributes=dict(sorted(sink.attributes.items())),
         retry_s=sink.retry_duration_s,
         backup_mode=mode,

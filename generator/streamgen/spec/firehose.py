@@ -371,8 +371,8 @@ class HttpSink(FirehoseSink):
     """Endpoint URL (Splunk: the HEC endpoint). Never put keys in it: use secret_arn."""
     secret_arn: SecretArn | None = None
     """Secret holding the access key ('api_key'; Splunk: 'hec_token'); required except for generic endpoints."""
-    content_encoding: Literal["GZIP", "NONE"] = "GZIP"
-    """Request body encoding (not for Splunk)."""
+    content_encoding: Literal["GZIP", "NONE"] | None = None
+    """Request body encoding (not for Splunk); default GZIP for Datadog and Elastic, NONE for generic endpoints."""
     attributes: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,256}$")], Annotated[str, Field(max_length=1024)]] = {}
     """Common attributes sent with every request (not for Splunk); never credentials."""
     retry_duration_s: RetrySeconds | None = None
