@@ -360,3 +360,27 @@ def test_a_valid_sink_of_every_kind_and_source(sandbox):
     result = sandbox.run("validate", "--env", "dev")
     assert result.code == 0, result.err
     assert "5 sinks" in result.out
+
+
+def test_private_msk_sources_are_granted_in_the_cluster_policy(sandbox):
+    from streamgen import pipeline
+
+    catalog = HEAD + """\
+  - name: private-lake
+    kind: s3
+    topic: audit
+  - name: public-lake
+    kind: s3
+    topic: audit
+    msk: {connectivity: public}
+"""
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sandbox.write("catalog/shop.yaml", catalog)
+    generated = pipeline.generate(sandbox.ws, "dev", build=False)
+    [shared] = [r for r in generated.resolved.roots if r.path == "shared"]
+    [policy] = shared.msk_cluster_policies
+    grant = policy.grants["FirehoseVpcConnection"]
+    assert (grant.service, grant.consumers) == ("firehose.amazonaws.com", ["shop/private-lake"])  # public needs none
+    assert "kafka:CreateVpcConnection" in grant.actions
+    text = generated.files["environments/dev/generated/shared/msk.tf"]
+    assert 'service = "firehose.amazonaws.com"' in text

@@ -209,8 +209,8 @@ def test_collection_roles_and_data_access_policies(search):
 def test_msk_cluster_policy_lets_the_service_connect(plans):
     [policy] = [c["change"]["after"] for c in plans["shared"]["resource_changes"] if c["type"] == "aws_msk_cluster_policy"]
     assert policy["cluster_arn"] == CLUSTER
-    [statement] = json.loads(policy["policy"])["Statement"]
-    assert statement["Sid"] == "OpenSearchIngestionVpcConnection"
+    # one policy per cluster, merged over its consumers (Firehose MSK sources add their own statement)
+    statement = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}["OpenSearchIngestionVpcConnection"]
     assert statement["Principal"] == {"Service": "osis-pipelines.amazonaws.com"}
     assert sorted(statement["Action"]) == ["kafka:CreateVpcConnection", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"]
     assert statement["Resource"] == CLUSTER

@@ -30,6 +30,15 @@ from ..model import (
 from ..naming import tf_id
 from . import core
 from .context import Context, domain_root
+from .osis import cluster_policy
+
+# Private connectivity: Firehose builds a multi-VPC connection to the cluster,
+# which the cluster's one resource policy must allow (merged in the shared root).
+FIREHOSE_CLUSTER_GRANT = (
+    "FirehoseVpcConnection",
+    "firehose.amazonaws.com",
+    ("kafka:CreateVpcConnection", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"),
+)
 
 _ROTATION = {"none": "NoRotation", "hour": "OneHour", "day": "OneDay", "week": "OneWeek", "month": "OneMonth"}
 _HTTP_NAMES = {"datadog": "Datadog", "elastic": "Elastic"}
@@ -61,9 +70,12 @@ def _source(ctx: Context, entry: Entry[Any]) -> tuple[Stream | None, MskSource |
     topic = ctx.topic_of(entry)
     if isinstance(topic, KafkaTopic):
         options = entry.spec.msk
+        connectivity = (options.connectivity if options else "private").upper()
+        if connectivity == "PRIVATE":
+            cluster_policy(ctx, topic.cluster).grant(*FIREHOSE_CLUSTER_GRANT, consumer=entry.qualified)
         return None, MskSource(
             topic=topic,
-            connectivity=(options.connectivity if options else "private").upper(),
+            connectivity=connectivity,
             read_from_timestamp=options.read_from_utc if options else None,
         )
     return topic, None

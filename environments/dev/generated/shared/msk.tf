@@ -3,6 +3,7 @@
 # Change the catalog or env.yaml, then run `streamgen generate --env dev`.
 
 # The one resource policy of MSK cluster dev-main (environments/dev/env.yaml:55), merged over every consumer:
+#   FirehoseVpcConnection: observability/audit-elastic, observability/audit-parquet, observability/audit-search, observability/audit-warehouse
 #   OpenSearchIngestionVpcConnection: search/audit-to-search, search/events-to-aoss, search/orders-to-logs
 module "msk_cluster_policy_main" {
   source = "../../../../modules/msk-cluster-policy"
@@ -10,6 +11,11 @@ module "msk_cluster_policy_main" {
   cluster_arn = "arn:aws:kafka:eu-west-1:111111111111:cluster/dev-main/7c8e9f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f-2"
   account_id  = "111111111111"
   grants = [
+    {
+      sid     = "FirehoseVpcConnection"
+      service = "firehose.amazonaws.com"
+      actions = ["kafka:CreateVpcConnection", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"]
+    },
     {
       sid     = "OpenSearchIngestionVpcConnection"
       service = "osis-pipelines.amazonaws.com"
