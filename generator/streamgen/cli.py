@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import pipeline, runner, terraform, writer
+from . import pipeline, plangate, runner, scan, terraform, writer
 from .errors import Problem, SpecError
 from .plansummary import PlanSummary, summarize
 from .workspace import Workspace
@@ -118,14 +118,64 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
         for kind, n in sorted(total.created_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  {n:>4}  {kind}")
     print(f"\nplan JSON: {ws.rel(ws.work_dir / 'plans' / args.env)}/  ({time.perf_counter() - started:.1f} s)")
-    return EXIT_FAILED if failed else EXIT_OK
+    if args.offline:
+        scan.remember_plans(ws, args.env, results)  # the scan reuses these plans
+    blocked = _plan_gate([(r.root, r.plan) for r in results if r.plan is not None])
+    return EXIT_FAILED if failed or blocked else EXIT_OK
+
+
+def _plan_gate(plans: list[tuple[str, dict]]) -> int:
+    """Print the plan gate's verdicts; the number of blocked changes."""
+    print("\nplan gate (deletes and replacements of stateful resources):")
+    blocked = 0
+    for label, plan in plans:
+        verdicts = plangate.check_plan(plan)
+        blocked += sum(1 for v in verdicts if not v.allowed)
+        for line in plangate.report(label, verdicts):
+            print(f"  {line}")
+    if blocked:
+        print(f"plan gate: {blocked} change{'s' * (blocked != 1)} would lose data the catalog does not allow losing", file=sys.stderr)
+    return blocked
+
+
+def cmd_plan_check(args: argparse.Namespace, ws: Workspace) -> int:
+    plans = []
+    for path in args.plans:
+        try:
+            plans.append((ws.rel(path), plangate.load(path)))
+        except (OSError, ValueError) as exc:
+            print(f"{path}: cannot read plan JSON: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+    return EXIT_FAILED if _plan_gate(plans) else EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace, ws: Workspace) -> int:
+    generated = pipeline.generate(ws, args.env, build=True)
+    stale = writer.write(ws, args.env, generated.files, check=True).out_of_date
+    if stale:
+        print(f"generated files are out of date ({len(stale)}); run `streamgen generate --env {args.env}` first", file=sys.stderr)
+        return EXIT_FAILED
+    tags = dict(generated.resolved.tags)
+
+    def progress(result: runner.RootResult) -> None:
+        print(f"  planned {result.root:<32} {'ok' if result.ok else 'FAILED'} {result.seconds:5.1f} s", flush=True)
+
+    print(f"scanning {args.env}: checkov on the generated HCL and on the plan of every root ...", flush=True)
+    try:
+        report = scan.run(ws, args.env, tags, progress=progress)
+    except scan.ScanError as exc:
+        print(f"scan: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in scan.render(report, ws):
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streamgen",
         description="Streaming ingestion on AWS as code: YAML catalog -> validated model -> Terraform.",
-        epilog="Exit codes: 0 ok, 1 check failed (stale files, terraform error), 2 invalid catalog or env.yaml.",
+        epilog="Exit codes: 0 ok, 1 check failed (stale files, terraform error, plan gate, scan), 2 invalid catalog or env.yaml.",
     )
     parser.add_argument("--repo", type=Path, default=None, help="repository root (default: nearest folder with catalog/ and environments/)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -148,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", action="append", help="plan only this root (repeatable), e.g. domains/payments")
     p.add_argument("--jobs", type=int, default=None, help="roots planned at once (default: number of CPUs)")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("plan-check", help="the plan gate: fail on deleting or replacing stateful resources the catalog does not allow")
+    p.add_argument("plans", nargs="+", type=Path, metavar="PLAN_JSON", help="`terraform show -json` output")
+    p.set_defaults(func=cmd_plan_check)
+
+    p = sub.add_parser("scan", help="checkov and policies/ on the generated Terraform and every root's plan; JUnit and SARIF reports")
+    env_arg(p)
+    p.set_defaults(func=cmd_scan)
     return parser
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import checks, lambda_build, load, render, resolve
+from . import changesafety, checks, lambda_build, load, render, resolve
 from .errors import Problem, SpecError
 from .model import Resolved
 from .workspace import Workspace
@@ -32,6 +32,8 @@ def validate(ws: Workspace, env: str) -> Validated:
     loaded, problems = load.load(ws, env)
     if loaded is not None:
         problems = problems + checks.check(loaded, ws)
+    if loaded is not None and not any(p.severity == "error" for p in problems):
+        problems = problems + _change_safety(ws, env, loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors or loaded is None:
         raise SpecError(problems)
@@ -50,3 +52,13 @@ def generate(ws: Workspace, env: str, *, build: bool = True) -> Generated:
         raise SpecError(exc.problems) from None
     resolved = resolve.resolve(validated.loaded, packages)
     return Generated(resolved, render.render(resolved, ws), validated.warnings)
+
+
+def _change_safety(ws: Workspace, env: str, loaded: load.Loaded) -> list[Problem]:
+    """Changes that would replace or remove stateful resources (see changesafety)."""
+    record = ws.root / changesafety.record_path(env)
+    if not record.is_file():
+        return []
+    # Names, ARNs and sizes do not depend on Lambda package contents.
+    packages = {s: lambda_build.Package(s, "", "") for s in resolve.lambda_sources(loaded)}
+    return changesafety.check(resolve.resolve(loaded, packages), record.read_text(encoding="utf-8"))

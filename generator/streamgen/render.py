@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from . import hcl
+from . import changesafety, hcl
 from .model import Component, Resolved, Root
 from .workspace import Workspace
 
@@ -98,6 +98,9 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
             t.name: f"{t.database.database_name}.{t.table_name}" for t in root.glue_tables
         }),
         ("ingestion_pipelines", "OpenSearch Ingestion pipeline ARNs by sink.", refs(root.ingestion_pipelines)),
+        # read by the plan gate (streamgen plan-check) from the plan and the state
+        ("stateful_resources", "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it.",
+         changesafety.output_value(root.protected)),
     ]
     return [c for c in candidates if c[2]]
 
@@ -169,4 +172,5 @@ def render(resolved: Resolved, ws: Workspace) -> dict[str, str]:
     files: dict[str, str] = {}
     for root in resolved.roots:
         files.update(render_root(resolved, root, ws))
+    files[changesafety.record_path(resolved.env)] = changesafety.render_record(resolved)
     return dict(sorted(files.items()))

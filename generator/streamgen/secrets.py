@@ -2,7 +2,8 @@
 
 A catalog is reviewed and committed: a password in it is leaked. Values that
 *refer* to a secret (a Secrets Manager ARN, an MSK Connect config-provider
-reference, an SSM parameter) are fine; literal values under secret-looking
+reference, an SSM parameter, a Data Prepper ``${{aws_secrets:...}}``
+reference) are fine; literal values under secret-looking
 keys are not.
 """
 
@@ -14,7 +15,7 @@ SECRET_KEY = re.compile(
     r"(?i)(pass(word|wd)?|secret|token|api[._-]?key|access[._-]?key|private[._-]?key|credential|auth[._-]?key)"
 )
 _REFERENCE = re.compile(
-    r"^(arn:aws[a-z-]*:(secretsmanager|ssm):|\$\{(secretsmanager|ssm|secretManager):|\{\{resolve:)"
+    r"^(arn:aws[a-z-]*:(secretsmanager|ssm):|\$\{(secretsmanager|ssm|secretManager):|\{\{resolve:|\$\{\{aws_secrets:)"
 )
 
 

@@ -1,17 +1,21 @@
 data "aws_partition" "current" {}
 
 locals {
-  arn       = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket}"
-  bucket_id = one(concat(aws_s3_bucket.this[*].id, aws_s3_bucket.unprotected[*].id))
-  is_data   = var.purpose == "data"
+  arn     = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket}"
+  is_data = var.purpose == "data"
 }
 
 # Declared twice so prevent_destroy can follow the catalog (see README).
 resource "aws_s3_bucket" "this" {
+  # checkov:skip=CKV_AWS_18:Replaced by SG_AWS_166, which knows the purpose: data buckets log to the access-log bucket; the access-log bucket is the log target and cannot log into itself.
+  # checkov:skip=CKV_AWS_145:Replaced by SG_AWS_165, which knows the purpose: data buckets use SSE-KMS with the environment key; S3 server access log delivery can only write to SSE-S3 buckets.
+  # checkov:skip=CKV2_AWS_62:No consumer reacts to object events (Firehose writes, Athena and Glue read by prefix); notifications belong to the feature that adds a consumer.
+  # checkov:skip=CKV_AWS_144:Cross-Region replication is a per-environment disaster-recovery decision outside this module; versioning (SG_AWS_164) protects objects in the Region.
   count = var.prevent_destroy ? 1 : 0
 
   bucket = var.bucket
-  tags   = var.tags
+  # the purpose decides which policies apply (SG_AWS_165, SG_AWS_166)
+  tags = merge(var.tags, { BucketPurpose = var.purpose })
 
   lifecycle {
     prevent_destroy = true
@@ -24,10 +28,15 @@ resource "aws_s3_bucket" "this" {
 }
 
 resource "aws_s3_bucket" "unprotected" {
+  # checkov:skip=CKV_AWS_18:Replaced by SG_AWS_166, which knows the purpose: data buckets log to the access-log bucket; the access-log bucket is the log target and cannot log into itself.
+  # checkov:skip=CKV_AWS_145:Replaced by SG_AWS_165, which knows the purpose: data buckets use SSE-KMS with the environment key; S3 server access log delivery can only write to SSE-S3 buckets.
+  # checkov:skip=CKV2_AWS_62:No consumer reacts to object events (Firehose writes, Athena and Glue read by prefix); notifications belong to the feature that adds a consumer.
+  # checkov:skip=CKV_AWS_144:Cross-Region replication is a per-environment disaster-recovery decision outside this module; versioning (SG_AWS_164) protects objects in the Region.
   count = var.prevent_destroy ? 0 : 1
 
   bucket = var.bucket
-  tags   = var.tags
+  # the purpose decides which policies apply (SG_AWS_165, SG_AWS_166)
+  tags = merge(var.tags, { BucketPurpose = var.purpose })
 
   lifecycle {
     precondition {
@@ -37,8 +46,11 @@ resource "aws_s3_bucket" "unprotected" {
   }
 }
 
+# Every setting below names the bucket through a direct reference to the
+# declaration in force (not a local): checkov connects settings to their bucket
+# only through direct references, in HCL and plan scans alike.
 resource "aws_s3_bucket_public_access_block" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
 
   block_public_acls       = true
   block_public_policy     = true
@@ -47,7 +59,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -55,7 +67,7 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
 
   versioning_configuration {
     status = "Enabled"
@@ -63,7 +75,7 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
 
   rule {
     apply_server_side_encryption_by_default {
@@ -77,13 +89,13 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 resource "aws_s3_bucket_logging" "this" {
   count = var.access_log_bucket == null ? 0 : 1
 
-  bucket        = local.bucket_id
+  bucket        = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
   target_bucket = var.access_log_bucket
   target_prefix = "${var.bucket}/"
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
 
   rule {
     id     = "abort-incomplete-uploads"
@@ -192,7 +204,7 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  bucket = local.bucket_id
+  bucket = var.prevent_destroy ? aws_s3_bucket.this[0].id : aws_s3_bucket.unprotected[0].id
   policy = data.aws_iam_policy_document.this.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]

@@ -8,3 +8,15 @@ output "buckets" {
     access-logs = module.bucket_access_logs.arn
   }
 }
+
+output "stateful_resources" {
+  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  value = {
+    bucket_access_logs = {
+      kind          = "bucket"
+      entry         = "access-logs"
+      origin        = "environments/dev/env.yaml:1"
+      allow_destroy = false
+    }
+  }
+}

@@ -23,3 +23,33 @@ output "delivery_streams" {
     page-views-lake   = module.sink_page-views-lake.arn
   }
 }
+
+output "stateful_resources" {
+  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  value = {
+    bucket_data = {
+      kind          = "bucket"
+      entry         = "clickstream/data"
+      origin        = "catalog/clickstream.yaml:2"
+      allow_destroy = false
+    }
+    sink_orders-for-funnel = {
+      kind          = "sink"
+      entry         = "clickstream/orders-for-funnel"
+      origin        = "catalog/clickstream.yaml:18"
+      allow_destroy = false
+    }
+    sink_page-views-lake = {
+      kind          = "sink"
+      entry         = "clickstream/page-views-lake"
+      origin        = "catalog/clickstream.yaml:13"
+      allow_destroy = false
+    }
+    topic_page-views = {
+      kind          = "topic"
+      entry         = "clickstream/page-views"
+      origin        = "catalog/clickstream.yaml:7"
+      allow_destroy = false
+    }
+  }
+}

@@ -31,3 +31,39 @@ output "delivery_streams" {
     payment-events-raw = module.sink_payment-events-raw.arn
   }
 }
+
+output "stateful_resources" {
+  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  value = {
+    bucket_data = {
+      kind          = "bucket"
+      entry         = "payments/data"
+      origin        = "catalog/payments.yaml:2"
+      allow_destroy = false
+    }
+    sink_orders-archive = {
+      kind          = "sink"
+      entry         = "payments/orders-archive"
+      origin        = "catalog/payments.yaml:30"
+      allow_destroy = false
+    }
+    sink_payment-events-raw = {
+      kind          = "sink"
+      entry         = "payments/payment-events-raw"
+      origin        = "catalog/payments.yaml:41"
+      allow_destroy = false
+    }
+    topic_orders = {
+      kind          = "topic"
+      entry         = "payments/orders"
+      origin        = "catalog/payments.yaml:7"
+      allow_destroy = false
+    }
+    topic_payment-events = {
+      kind          = "topic"
+      entry         = "payments/payment-events"
+      origin        = "catalog/payments.yaml:15"
+      allow_destroy = false
+    }
+  }
+}
