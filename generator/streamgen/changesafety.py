@@ -218,7 +218,10 @@ def compare(
         if old.allow_destroy and new.allow_destroy:
             continue
         file, line = _location(new.origin)
-        if new.allow_destroy:  # set in this very change: it must be in force (applied) first
+        if "[" not in new.field:  # not a catalog entry: nothing to set
+            remedy = (f"A {new.kind} has no allow_destroy: keep what names it, or retire it by hand (empty it, remove "
+                      f"it from the Terraform state) and delete its record from {RECORD_NAME} in this change")
+        elif new.allow_destroy:  # set in this very change: it must be in force (applied) first
             remedy = ("allow_destroy: true is new in this change; generate and apply it on its own first, "
                       "then make this change")
         else:

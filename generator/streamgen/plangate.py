@@ -7,9 +7,9 @@ deployed and in what is planned:
 
 - the owner comes from the root output ``stateful_resources`` (module id ->
   catalog entry, ``allow_destroy``), rendered from the catalog by
-  ``streamgen generate``. The plan carries the planned value
-  (``planned_values``) and, when a state exists, the deployed one
-  (``prior_state``), so a plan file is enough to judge it;
+  ``streamgen generate``. The plan carries the planned value and the
+  deployed one (``output_changes``: ``after`` and ``before``), so a plan file
+  is enough to judge it;
 - deployed and planned must both say ``allow_destroy: true``: the flag is
   applied on its own before the destructive change (like AWS deletion
   protection). An entry removed from the catalog is judged by the deployed
@@ -64,18 +64,19 @@ def _actions(change: dict[str, Any]) -> str | None:
     return "replace" if "create" in actions else "delete"
 
 
-def _output(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    output = ((values or {}).get("outputs") or {}).get(OUTPUT)
-    if not isinstance(output, dict) or not isinstance(output.get("value"), dict):
-        return None
-    return output["value"]
-
-
 def ownership(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(planned, deployed) ``stateful_resources`` maps; None when absent."""
-    planned = _output(plan.get("planned_values"))
-    deployed = _output((plan.get("prior_state") or {}).get("values"))
-    return planned, deployed
+    """(planned, deployed) ``stateful_resources`` maps; None when absent.
+
+    ``output_changes`` holds both: ``before`` is the value in the state (what
+    the last apply recorded; ``prior_state`` would show the new value), ``after``
+    the planned one.
+    """
+    change = (plan.get("output_changes") or {}).get(OUTPUT) or {}
+    planned = change.get("after")
+    if planned is None:
+        planned = (((plan.get("planned_values") or {}).get("outputs") or {}).get(OUTPUT) or {}).get("value")
+    deployed = change.get("before")
+    return (planned if isinstance(planned, dict) else None), (deployed if isinstance(deployed, dict) else None)
 
 
 def _describe(owner: dict[str, Any]) -> str:
@@ -84,7 +85,7 @@ def _describe(owner: dict[str, Any]) -> str:
 
 def _why_replaced(change: dict[str, Any]) -> str:
     paths = change.get("change", {}).get("replace_paths") or []
-    names = sorted({".".join(str(p) for p in path) for path in paths if path})
+    names = sorted({".".join(str(p) for p in path if not isinstance(p, int)) for path in paths if path})
     return f"; replaced because AWS cannot change {', '.join(names)} in place" if names else ""
 
 

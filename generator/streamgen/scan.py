@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -298,17 +299,15 @@ def _merge_junit(paths: dict[str, Path], target: Path) -> None:
     ET.ElementTree(merged).write(target, encoding="utf-8", xml_declaration=True)
 
 
-def count_policies(ws: Workspace) -> int:
-    """Policies in policies/checks (Python check instances and YAML definitions)."""
-    import re
-
+def policy_ids(ws: Workspace) -> list[str]:
+    """Ids of the policies in policies/checks (Python checks and YAML definitions)."""
     ids = set()
     for path in (ws.root / POLICIES_DIR).iterdir():
         if path.suffix == ".py":
-            ids.update(re.findall(r'"(SG_[A-Z]+_\d+)"', path.read_text()))
+            ids.update(re.findall(r'^\s*"(SG_[A-Z]+_\d+)",\s*$', path.read_text(), re.M))
         elif path.suffix in (".yaml", ".yml"):
-            ids.update(re.findall(r"^\s*id:\s*(SG_[A-Z]+_\d+)", path.read_text(), re.M))
-    return len(ids)
+            ids.update(re.findall(r"^\s*id:\s*(SG_[A-Z]+_\d+)\s*$", path.read_text(), re.M))
+    return sorted(ids)
 
 
 def run(ws: Workspace, env: str, mandatory_tags: dict[str, str], *, work_dir: Path | None = None, progress: Any = None) -> ScanReport:
@@ -374,7 +373,7 @@ def run(ws: Workspace, env: str, mandatory_tags: dict[str, str], *, work_dir: Pa
         problems=problems,
         reports=reports_out,
         seconds=time.monotonic() - started,
-        policies=count_policies(ws),
+        policies=len(policy_ids(ws)),
         checkov_version=version,
     )
 
