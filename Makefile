@@ -1,6 +1,7 @@
 # Entry points a person types. Everything installs what it needs first.
-#   make demo   generate the example environment and plan it offline
-#   make test   the whole test suite (what CI runs)
+#   make demo   generate the example environment, plan it offline (plan gate included) and scan it
+#   make scan   checkov and policies/ on the generated Terraform and every root's plan
+#   make test   the whole test suite (what CI runs; it includes the scan)
 
 PYTHON ?= python3
 ENV    ?= dev
@@ -8,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo generate validate plan test lock clean
+.PHONY: venv demo generate validate plan scan test lock clean
 
 # The virtualenv is rebuilt when the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -28,10 +29,15 @@ generate: $(STAMP)
 plan: $(STAMP)
 	$(BIN)/streamgen plan --env $(ENV) --offline
 
+# Reuses the plans `plan` just made when nothing changed since.
+scan: $(STAMP)
+	$(BIN)/streamgen scan --env $(ENV)
+
 demo: $(STAMP)
 	$(BIN)/streamgen validate --env $(ENV)
 	$(BIN)/streamgen generate --env $(ENV)
 	$(BIN)/streamgen plan --env $(ENV) --offline
+	$(BIN)/streamgen scan --env $(ENV)
 
 test: $(STAMP)
 	$(BIN)/pytest
