@@ -49,7 +49,13 @@ def test_every_generated_file_has_the_header(repo):
 
 
 def drop_clickstream(sandbox) -> None:
-    """Remove the clickstream domain and the env.yaml override that names it."""
+    """Remove the clickstream domain and the env.yaml override that names it.
+
+    Change safety refuses to drop a domain that still owns stateful resources
+    (tests/test_change_safety.py); these tests are about stale files, so the
+    record of the last generation goes too.
+    """
+    (sandbox.root / "environments" / "dev" / "generated" / "stateful.json").unlink(missing_ok=True)
     (sandbox.root / "catalog" / "clickstream.yaml").unlink()
     env = sandbox.root / "environments" / "dev" / "env.yaml"
     text = env.read_text()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem
@@ -41,8 +42,27 @@ from .model import Component, Resolved
 RECORD_NAME = "stateful.json"
 FORMAT = 1
 
-# class name -> [(attribute path on the component, what it is, catalog field or None)]
-REPLACED_WHEN_CHANGED: dict[str, list[tuple[str, str, str | None]]] = {
+# class name -> [(attribute path on the component, or a function of it; what it is; catalog field or None)]
+Spec = tuple[str | Callable[[Any], Any], str, str | None]
+
+
+def _firehose_source(c: Any) -> str:
+    if c.kinesis_source is not None:
+        return c.kinesis_source.arn
+    if c.msk_source is not None:
+        return c.msk_source.topic.arn
+    return "Direct PUT"
+
+
+def _opensearch_vpc(attr: str) -> Callable[[Any], Any]:
+    def value(c: Any) -> Any:
+        target = c.opensearch
+        return sorted(getattr(target, attr)) if target is not None and target.vpc_id else None
+
+    return value
+
+
+REPLACED_WHEN_CHANGED: dict[str, list[Spec]] = {
     "Stream": [("full_name", "stream name", None)],
     "KafkaTopic": [
         ("kafka_name", "Kafka topic name", None),
@@ -50,16 +70,20 @@ REPLACED_WHEN_CHANGED: dict[str, list[tuple[str, str, str | None]]] = {
         ("replication_factor", "replication factor", "replication_factor"),
     ],
     "Bucket": [("bucket", "bucket name", None)],
-    "FirehoseToS3": [
+    # Firehose: name, destination, source and an OpenSearch VPC's network are ForceNew
+    "DeliveryStream": [
         ("full_name", "delivery stream name", None),
-        ("source_stream.arn", "source stream", "topic"),
+        ("destination", "destination type", "kind"),
+        (_firehose_source, "source", "topic"),
+        (_opensearch_vpc("subnet_ids"), "OpenSearch VPC subnets", None),
+        (_opensearch_vpc("security_group_ids"), "OpenSearch VPC security groups", None),
     ],
 }
-NEVER_DECREASES: dict[str, list[tuple[str, str, str | None]]] = {
+NEVER_DECREASES: dict[str, list[Spec]] = {
     "KafkaTopic": [("partitions", "partition count", "partitions")],
 }
 # kind label and catalog list, from the module-name prefix (naming.tf_id)
-_KINDS = {"topic": ("topic", "topics"), "sink": ("sink", "sinks"), "bucket": ("bucket", None)}
+_KINDS = {"topic": ("topic", "topics"), "sink": ("sink", "sinks"), "ingestion": ("sink", "sinks"), "bucket": ("bucket", None)}
 
 
 def record_path(env: str) -> str:
@@ -104,7 +128,9 @@ class Tracked:
         )
 
 
-def _value(component: Any, path: str) -> Any:
+def _value(component: Any, path: str | Callable[[Any], Any]) -> Any:
+    if callable(path):
+        return path(component)
     value = component
     for part in path.split("."):
         value = getattr(value, part)
@@ -175,7 +201,7 @@ def _location(origin: str) -> tuple[str, int]:
     return (file, int(line)) if file and line.isdigit() else (origin, 0)
 
 
-def _field_label(resolved_cls_fields: list[tuple[str, str, str | None]], label: str, base: str) -> str:
+def _field_label(resolved_cls_fields: list[Spec], label: str, base: str) -> str:
     for _, known, catalog_field in resolved_cls_fields:
         if known == label and catalog_field:
             return f"{base}.{catalog_field}"
@@ -261,15 +287,22 @@ def check(resolved: Resolved, previous_text: str | None) -> list[Problem]:
     return compare(previous, tracked(resolved), classes, roots)
 
 
-def output_value(components: list[Component]) -> dict[str, dict[str, Any]]:
-    """The ``stateful_resources`` root output: module id -> owner and allow_destroy."""
+def output_value(components: list[Component], entry_allows_destroy: dict[str, bool]) -> dict[str, dict[str, Any]]:
+    """The ``stateful_resources`` root output: module id -> owner and allow_destroy.
+
+    Every module is listed: a twin-protected component decides by its own
+    flag; the others (Glue tables, pipelines ...) by the catalog entry that
+    declared them (same origin); environment-level ones are never destroyable.
+    """
     out = {}
     for component in sorted(components, key=lambda c: c.tf_id):
-        t = track(component)
+        kind, _ = kind_of(component)
+        protected = getattr(component, "protected", None)
+        allowed = (not protected) if protected is not None else entry_allows_destroy.get(str(component.origin), False)
         out[component.tf_id] = {
-            "kind": t.kind,
-            "entry": t.entry,
-            "origin": t.origin,
-            "allow_destroy": t.allow_destroy,
+            "kind": kind,
+            "entry": f"{component.domain}/{component.name}" if component.domain else component.name,
+            "origin": str(component.origin),
+            "allow_destroy": allowed,
         }
     return out

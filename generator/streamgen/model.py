@@ -409,3 +409,6 @@ class Resolved:
     roots: list[Root]
     msk_clusters: dict[str, MskCluster] = field(default_factory=dict)
     kafka_topics: list[KafkaTopic] = field(default_factory=list)  # rendered by the Kafka root (issue 4)
+    # allow_destroy of every catalog topic and sink, by origin ("file:line"): components
+    # without a twin (Glue tables, pipelines) inherit it from the entry that declared them
+    entry_allows_destroy: dict[str, bool] = field(default_factory=dict)

@@ -19,7 +19,9 @@ deployed and in what is planned:
 Stateful resources also carry ``prevent_destroy`` (twin declarations, see
 ``modules/kinesis-stream/README.md``); the gate covers what that cannot:
 removed entries (no configuration, no lifecycle) and stateful types without
-the twin pattern.
+the twin pattern (Glue tables, Redshift materialized views, pipelines with a
+persistent buffer), which take ``allow_destroy`` from the catalog entry that
+declared them.
 """
 
 from __future__ import annotations
@@ -38,12 +40,19 @@ STATEFUL_TYPES = {
     "kafka_topic": "the records in the topic",
     "aws_s3_bucket": "the objects in the bucket",
     "aws_kinesis_firehose_delivery_stream": "the records it is buffering",
-    "aws_glue_catalog_database": "the tables and partitions queries rely on",
     "aws_glue_catalog_table": "the table definition and partitions queries and format conversion rely on",
     "aws_redshiftdata_statement": "the materialized view and the records it ingested",
     "aws_osis_pipeline": "the data in its persistent buffer",
     "aws_mskconnect_connector": "its committed offsets (a new connector re-reads or skips records)",
 }
+
+
+def _holds_data(change: dict[str, Any]) -> bool:
+    """Types that are stateful only in some configurations."""
+    if change.get("type") == "aws_osis_pipeline":  # only a persistent buffer holds records
+        before = change.get("change", {}).get("before") or {}
+        return any(b.get("persistent_buffer_enabled") for b in before.get("buffer_options") or [])
+    return True
 
 _MODULE = re.compile(r'^module\.([^.\[]+)')
 
@@ -131,7 +140,7 @@ def check_plan(plan: dict[str, Any]) -> list[Verdict]:
     for change in plan.get("resource_changes") or []:
         if change.get("mode") != "managed" or change.get("type") not in STATEFUL_TYPES:
             continue
-        if _actions(change) is None:
+        if _actions(change) is None or not _holds_data(change):
             continue
         verdicts.append(judge(change, planned, deployed))
     return sorted(verdicts, key=lambda v: v.address)

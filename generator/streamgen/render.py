@@ -85,7 +85,7 @@ def moves(root: Root) -> list[Move]:
     return out
 
 
-def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
+def outputs(root: Root, entry_allows_destroy: dict[str, bool] | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     def refs(items: list[Any], attr: str = "arn") -> dict[str, Any]:
         return {c.name: hcl.Expr(f"module.{c.tf_id}.{attr}") for c in items}
 
@@ -99,8 +99,8 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
         }),
         ("ingestion_pipelines", "OpenSearch Ingestion pipeline ARNs by sink.", refs(root.ingestion_pipelines)),
         # read by the plan gate (streamgen plan-check) from the plan and the state
-        ("stateful_resources", "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it.",
-         changesafety.output_value(root.protected)),
+        ("stateful_resources", "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources.",
+         changesafety.output_value(root.components, entry_allows_destroy or {})),
     ]
     return [c for c in candidates if c[2]]
 
@@ -153,7 +153,7 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
         "aws_provider_version": resolved.aws_provider_version,
         "backend_items": _backend_items(resolved, root),
         "moves": moves(root),
-        "outputs": outputs(root),
+        "outputs": outputs(root, resolved.entry_allows_destroy),
         "module_source": module_source,
         "package_path": package_path,
         "ref": ref,

@@ -4,7 +4,11 @@ Two checkov runs, side by side (checkov is slow to start; these are the
 fewest runs that cover everything):
 
 - **HCL**: ``-d environments/<env>/generated`` with the local modules
-  resolved (module variables filled in from the generated calls);
+  resolved (module variables filled in from the generated calls). checkov
+  builds one graph for the directory, so graph checks report a module
+  resource with the same address in several roots once (several ``-d``
+  in one run reuse the first root's definitions, a checkov bug); the plan
+  run judges every root separately;
 - **plan**: ``-f`` every root's plan JSON (``terraform show -json``), with
   ``--repo-root-for-plan-enrichment modules`` so the ``checkov:skip``
   comments in module sources apply to plan results too. Plan values are
@@ -208,9 +212,15 @@ def _findings(ws: Workspace, scan: str, reports: list[dict[str, Any]], plans: di
         for key, status in (("passed_checks", "passed"), ("failed_checks", "failed"), ("skipped_checks", "skipped")):
             for item in report.get("results", {}).get(key, []):
                 if scan == "hcl":
-                    file = ws.rel(Path(item["file_abs_path"]))
-                    caller = item.get("caller_file_path") or item.get("file_path") or ""
-                    root = str(Path(caller.lstrip("/")).parent) if caller else ""
+                    path = Path(item["file_abs_path"]).resolve()
+                    file = ws.rel(path)
+                    caller = item.get("caller_file_path")  # the root's file calling the module
+                    if caller:
+                        root = Path(caller.lstrip("/")).parent.as_posix()
+                    elif path.is_relative_to(scanned.resolve()):
+                        root = path.parent.relative_to(scanned.resolve()).as_posix()
+                    else:
+                        root = ""  # graph checks on module resources name no caller
                 else:
                     plan = Path(item["file_abs_path"]).resolve()
                     root = by_plan.get(plan, plan.stem)

@@ -66,6 +66,11 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
     for entry in ctx.index.all("sinks"):
         SINK_RESOLVERS[sink_tag(entry.spec)](ctx, entry)
 
+    entry_allows_destroy = {
+        str(ctx.origin(entry)): bool(getattr(entry.spec, "allow_destroy", False))
+        for kind in ("topics", "sinks")
+        for entry in ctx.index.all(kind)
+    }
     roots = [ctx.roots[k] for k in sorted(ctx.roots)]
     return Resolved(
         env=env.name,
@@ -88,6 +93,7 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
         roots=roots,
         msk_clusters=dict(ctx.msk_clusters),
         kafka_topics=kafka_topics,
+        entry_allows_destroy=entry_allows_destroy,
     )
 
 

@@ -10,12 +10,18 @@ output "buckets" {
 }
 
 output "stateful_resources" {
-  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
     bucket_access_logs = {
       kind          = "bucket"
       entry         = "access-logs"
       origin        = "environments/dev/env.yaml:1"
+      allow_destroy = false
+    }
+    msk_cluster_policy_main = {
+      kind          = "msk"
+      entry         = "main"
+      origin        = "environments/dev/env.yaml:55"
       allow_destroy = false
     }
   }

@@ -25,7 +25,7 @@ output "delivery_streams" {
 }
 
 output "stateful_resources" {
-  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
     bucket_data = {
       kind          = "bucket"

@@ -48,3 +48,117 @@ output "glue_tables" {
     client-events = "dev_observability.client_events"
   }
 }
+
+output "stateful_resources" {
+  description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
+  value = {
+    bucket_data = {
+      kind          = "bucket"
+      entry         = "observability/data"
+      origin        = "catalog/observability.yaml:10"
+      allow_destroy = false
+    }
+    glue_database = {
+      kind          = "glue"
+      entry         = "observability/catalog"
+      origin        = "catalog/observability.yaml:10"
+      allow_destroy = false
+    }
+    sink_alerts-webhook = {
+      kind          = "sink"
+      entry         = "observability/alerts-webhook"
+      origin        = "catalog/observability.yaml:154"
+      allow_destroy = false
+    }
+    sink_app-logs-datadog = {
+      kind          = "sink"
+      entry         = "observability/app-logs-datadog"
+      origin        = "catalog/observability.yaml:137"
+      allow_destroy = false
+    }
+    sink_app-logs-lake = {
+      kind          = "sink"
+      entry         = "observability/app-logs-lake"
+      origin        = "catalog/observability.yaml:62"
+      allow_destroy = false
+    }
+    sink_app-logs-search = {
+      kind          = "sink"
+      entry         = "observability/app-logs-search"
+      origin        = "catalog/observability.yaml:101"
+      allow_destroy = false
+    }
+    sink_app-logs-splunk = {
+      kind          = "sink"
+      entry         = "observability/app-logs-splunk"
+      origin        = "catalog/observability.yaml:129"
+      allow_destroy = false
+    }
+    sink_audit-elastic = {
+      kind          = "sink"
+      entry         = "observability/audit-elastic"
+      origin        = "catalog/observability.yaml:146"
+      allow_destroy = false
+    }
+    sink_audit-parquet = {
+      kind          = "sink"
+      entry         = "observability/audit-parquet"
+      origin        = "catalog/observability.yaml:74"
+      allow_destroy = false
+    }
+    sink_audit-search = {
+      kind          = "sink"
+      entry         = "observability/audit-search"
+      origin        = "catalog/observability.yaml:111"
+      allow_destroy = false
+    }
+    sink_audit-warehouse = {
+      kind          = "sink"
+      entry         = "observability/audit-warehouse"
+      origin        = "catalog/observability.yaml:119"
+      allow_destroy = false
+    }
+    sink_client-events = {
+      kind          = "sink"
+      entry         = "observability/client-events"
+      origin        = "catalog/observability.yaml:84"
+      allow_destroy = false
+    }
+    table_audit_parquet = {
+      kind          = "table"
+      entry         = "observability/audit-parquet"
+      origin        = "catalog/observability.yaml:74"
+      allow_destroy = false
+    }
+    table_client_events = {
+      kind          = "table"
+      entry         = "observability/client-events"
+      origin        = "catalog/observability.yaml:84"
+      allow_destroy = false
+    }
+    topic_app-logs = {
+      kind          = "topic"
+      entry         = "observability/app-logs"
+      origin        = "catalog/observability.yaml:15"
+      allow_destroy = false
+    }
+    transform_normalize-audit = {
+      kind          = "transform"
+      entry         = "observability/normalize-audit"
+      origin        = "catalog/observability.yaml:46"
+      allow_destroy = false
+    }
+    transform_normalize-logs = {
+      kind          = "transform"
+      entry         = "observability/normalize-logs"
+      origin        = "catalog/observability.yaml:39"
+      allow_destroy = false
+    }
+    transform_tag-tenant = {
+      kind          = "transform"
+      entry         = "observability/tag-tenant"
+      origin        = "catalog/observability.yaml:53"
+      allow_destroy = false
+    }
+  }
+}

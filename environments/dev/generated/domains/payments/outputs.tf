@@ -33,7 +33,7 @@ output "delivery_streams" {
 }
 
 output "stateful_resources" {
-  description = "Stateful resources by module: the catalog entry that owns each and whether it allows destroying it."
+  description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
     bucket_data = {
       kind          = "bucket"
@@ -63,6 +63,12 @@ output "stateful_resources" {
       kind          = "topic"
       entry         = "payments/payment-events"
       origin        = "catalog/payments.yaml:15"
+      allow_destroy = false
+    }
+    transform_normalize-json = {
+      kind          = "transform"
+      entry         = "payments/normalize-json"
+      origin        = "catalog/payments.yaml:20"
       allow_destroy = false
     }
   }

@@ -25,3 +25,45 @@ output "ingestion_pipelines" {
     queries-to-aoss = module.ingestion_queries-to-aoss.arn
   }
 }
+
+output "stateful_resources" {
+  description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
+  value = {
+    bucket_data = {
+      kind          = "bucket"
+      entry         = "search/data"
+      origin        = "catalog/search.yaml:2"
+      allow_destroy = false
+    }
+    ingestion_audit-to-search = {
+      kind          = "sink"
+      entry         = "search/audit-to-search"
+      origin        = "catalog/search.yaml:58"
+      allow_destroy = false
+    }
+    ingestion_events-to-aoss = {
+      kind          = "sink"
+      entry         = "search/events-to-aoss"
+      origin        = "catalog/search.yaml:68"
+      allow_destroy = false
+    }
+    ingestion_orders-to-logs = {
+      kind          = "sink"
+      entry         = "search/orders-to-logs"
+      origin        = "catalog/search.yaml:42"
+      allow_destroy = false
+    }
+    ingestion_queries-to-aoss = {
+      kind          = "sink"
+      entry         = "search/queries-to-aoss"
+      origin        = "catalog/search.yaml:76"
+      allow_destroy = false
+    }
+    topic_queries = {
+      kind          = "topic"
+      entry         = "search/queries"
+      origin        = "catalog/search.yaml:35"
+      allow_destroy = false
+    }
+  }
+}
