@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,9 @@ def cli_config(ws: Workspace) -> Path:
     base = ws.cache_dir / "terraform"
     cache = base / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
-    lines = [f'plugin_cache_dir = "{cache}"', ""]
+    # Scratch copies have no lock file; without this flag every init re-installs
+    # the provider into the shared cache, and parallel inits race on it.
+    lines = [f'plugin_cache_dir = "{cache}"', "plugin_cache_may_break_dependency_lock_file = true", ""]
     mirror = find_mirror()
     if mirror is not None:
         providers = json.dumps(mirrored_providers(mirror))
@@ -137,7 +140,15 @@ class StagedRoot:
     tf: tftest.TerraformTest
 
     def init(self) -> str:
-        return self.tf.setup(upgrade=False)
+        try:
+            return self.tf.setup(upgrade=False)
+        except Exception as exc:  # tftest raises its own error type with terraform's output
+            # Two inits filling an empty plugin cache at once: the loser finds the
+            # entry the winner just made. The cache is complete now; once more.
+            if "failed to create directory" not in str(exc) and "file exists" not in str(exc):
+                raise
+            time.sleep(1)
+            return self.tf.setup(upgrade=False)
 
     def validate(self) -> dict[str, Any]:
         result = subprocess.run(
