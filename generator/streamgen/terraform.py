@@ -187,7 +187,10 @@ def stage(
     for link in ("modules", ".build"):
         dest = scratch / link
         if not dest.exists() and (ws.root / link).exists():
-            dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
+            try:
+                dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
+            except FileExistsError:  # another root staged into the same scratch at the same moment
+                pass
     for name, text in (overrides or {}).items():
         (target / name).write_text(text)
     tf = tftest.TerraformTest(str(target), binary=binary(), env=environment(ws, env))
