@@ -1,6 +1,7 @@
 # Entry points a person types. Everything installs what it needs first.
 #   make demo   generate the example environment and plan it offline
 #   make test   the whole test suite (what CI runs)
+#   make bench  benchmarks (each prints its figures and fails below its target)
 
 PYTHON ?= python3
 ENV    ?= dev
@@ -8,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo generate validate plan test lock clean
+.PHONY: venv demo generate validate plan test bench lock clean
 
 # The virtualenv is rebuilt when the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -35,6 +36,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Benchmarks: add yours as a prerequisite-free line here.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/decoder_bench.py
 
 # Re-pin the whole dependency tree after editing pyproject.toml.
 lock:
