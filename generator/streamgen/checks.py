@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_checks, firehose_decisions, firehose_prefix, limits, osis_checks
+from . import firehose_checks, firehose_decisions, firehose_prefix, limits, logging_checks, osis_checks
 from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
@@ -49,6 +49,7 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         _s3_prefix_overlap,
         *osis_checks.RULES,
         *firehose_checks.RULES,
+        logging_checks.check,
     ):
         found.extend(rule(loaded, index, namer, ws))
     return found

@@ -51,6 +51,9 @@ LOG_RETENTION_DAYS = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
 LOG_GROUP_NAME_MAX = 512
+LOG_FILTER_PATTERN_MAX = 1024  # PutSubscriptionFilter filterPattern
+LOG_SUBSCRIPTION_FILTERS_PER_GROUP = 2
+LOG_DESTINATION_NAME_MAX = 512
 
 # OpenSearch Ingestion (OSIS) pipelines
 OSIS_PIPELINE_NAME = (3, 28)  # lowercase letters, digits and '-', starting with a letter

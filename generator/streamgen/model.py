@@ -350,6 +350,62 @@ class MskClusterPolicy(Component):
         found.consumers.append(consumer)
 
 
+@dataclass(frozen=True)
+class Provider:
+    """An AWS provider configuration of a root: the default one, or an alias per other account."""
+
+    alias: str | None
+    account_id: str
+    role_arn: str | None
+    role_local: str  # the local holding role_arn (an offline plan sets it to null)
+
+
+@dataclass(frozen=True)
+class LogDestination(Component):
+    """A CloudWatch Logs destination in the logging account, with its stream and role."""
+
+    full_name: str
+    arn: str
+    role_name: str
+    stream: Stream
+    source_account_ids: list[str]
+    organization_id: str | None
+
+
+@dataclass(frozen=True)
+class LogDelivery(Component):
+    """Firehose from a log source's stream to the central bucket, decoding on the way."""
+
+    full_name: str
+    arn: str
+    role_name: str
+    account_id: str
+    stream: Stream
+    bucket: Bucket
+    prefix: str
+    error_prefix: str
+    buffer_size_mb: int
+    buffer_interval_s: int
+    decoder: Function | None  # None: Firehose's native CloudWatch Logs processors
+    decoder_buffer_mb: str | None  # Lambda processor BufferSizeInMBs, when not Firehose's default
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+    protected: bool
+
+
+@dataclass(frozen=True)
+class LogSubscription(Component):
+    """Subscription filters of one log source, in its application account."""
+
+    filter_name: str
+    account_id: str
+    provider_alias: str
+    log_groups: list[str]
+    filter_pattern: str
+    destination: LogDestination
+
+
 @dataclass
 class Root:
     """One generated Terraform root module, with its own state."""
@@ -365,6 +421,14 @@ class Root:
     glue_tables: list[GlueTable] = field(default_factory=list)
     ingestion_pipelines: list[IngestionPipeline] = field(default_factory=list)
     msk_cluster_policies: list[MskClusterPolicy] = field(default_factory=list)
+    # A root in another account than the environment's: its default provider.
+    provider: Provider | None = None
+    provider_aliases: list[Provider] = field(default_factory=list)
+    log_streams: list[Stream] = field(default_factory=list)
+    log_decoders: list[Function] = field(default_factory=list)
+    log_destinations: list[LogDestination] = field(default_factory=list)
+    log_deliveries: list[LogDelivery] = field(default_factory=list)
+    log_subscriptions: list[LogSubscription] = field(default_factory=list)
 
     @property
     def components(self) -> list[Component]:
@@ -377,6 +441,11 @@ class Root:
             *self.glue_tables,
             *self.ingestion_pipelines,
             *self.msk_cluster_policies,
+            *self.log_streams,
+            *self.log_decoders,
+            *self.log_destinations,
+            *self.log_deliveries,
+            *self.log_subscriptions,
         ]
 
     @property

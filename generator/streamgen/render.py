@@ -28,6 +28,7 @@ ROOT_FILES = (
     ("catalog.tf", "root/catalog.tf.j2", lambda root: bool(root.glue_databases or root.glue_tables)),
     ("ingestion.tf", "root/ingestion.tf.j2", lambda root: bool(root.ingestion_pipelines)),
     ("msk.tf", "root/msk.tf.j2", lambda root: bool(root.msk_cluster_policies)),
+    ("logging.tf", "root/logging.tf.j2", lambda root: bool(root.log_destinations)),
     ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
     ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
 )
@@ -37,6 +38,7 @@ PROTECTED_RESOURCES = {
     "Stream": "aws_kinesis_stream",
     "Bucket": "aws_s3_bucket",
     "DeliveryStream": "aws_kinesis_firehose_delivery_stream",
+    "LogDelivery": "aws_kinesis_firehose_delivery_stream",
 }
 
 
@@ -65,6 +67,7 @@ def _environment() -> jinja2.Environment:
     env.filters["cluster_grant"] = lambda g: {"sid": g.sid, "service": g.service, "actions": list(g.actions)}
     env.filters["cluster_grant_comment"] = lambda g: f"#   {g.sid}: {', '.join(sorted(g.consumers))}"
     env.filters["processor_parameter"] = lambda kv: {"name": kv[0], "value": kv[1]}
+    env.filters["provider_role"] = lambda p: (p.role_local, p.role_arn if p.role_arn else hcl.Expr("null"))
     env.filters["column"] = lambda c: {k: v for k, v in (("name", c.name), ("type", c.type), ("comment", c.comment)) if v is not None}
     return env
 
@@ -95,7 +98,10 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
         ("functions", "Lambda function ARNs by transform.", refs(root.functions)),
         ("delivery_streams", "Firehose delivery stream ARNs by sink.", refs(root.firehoses)),
         ("glue_tables", "Glue tables ('database.table') by name.", {
-            t.name: f"{t.database.database_name}.{t.table_name}" for t in root.glue_tables
+            (f"{t.domain}/{t.name}" if root.log_destinations else t.name): f"{t.database.database_name}.{t.table_name}" for t in root.glue_tables
+        }),
+        ("log_destinations", "CloudWatch Logs destination ARNs by log source (domain/name).", {
+            f"{d.domain}/{d.name}": hcl.Expr(f"module.{d.tf_id}.arn") for d in root.log_destinations
         }),
         ("ingestion_pipelines", "OpenSearch Ingestion pipeline ARNs by sink.", refs(root.ingestion_pipelines)),
     ]
@@ -142,10 +148,11 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
     context = {
         "root": root,
         "env": resolved.env,
-        "account_id": resolved.account_id,
+        # a root in another account (central logging) has its own default provider
+        "account_id": root.provider.account_id if root.provider else resolved.account_id,
         "region": resolved.region,
         "tags": resolved.tags,
-        "assume_role_arn": resolved.assume_role_arn,
+        "assume_role_arn": root.provider.role_arn if root.provider else resolved.assume_role_arn,
         "required_version": resolved.terraform_required_version,
         "aws_provider_version": resolved.aws_provider_version,
         "backend_items": _backend_items(resolved, root),

@@ -43,9 +43,10 @@ def generated_roots(ws: Workspace, env: str) -> list[str]:
 
 def _run_root(ws: Workspace, env: str, root: str, scratch: Path, offline: bool, out_dir: Path) -> RootResult:
     started = time.monotonic()
-    overrides = {OFFLINE_OVERRIDE_NAME: terraform.OFFLINE_OVERRIDE} if offline else {}
+    source_dir = ws.generated_dir(env) / root
+    overrides = {OFFLINE_OVERRIDE_NAME: terraform.offline_override_for(source_dir)} if offline else {}
     try:
-        staged = terraform.stage(ws, ws.generated_dir(env) / root, scratch, overrides=overrides)
+        staged = terraform.stage(ws, source_dir, scratch, overrides=overrides)
         staged.init()
         validation = staged.validate()
         diagnostics = [

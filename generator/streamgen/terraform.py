@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -53,6 +54,60 @@ provider "aws" {
   allowed_account_ids = null
 }
 """
+
+
+_OFFLINE_PROVIDER_SETTINGS = """\
+  access_key                  = "offline-plan"
+  secret_key                  = "offline-plan"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # the account cannot be checked without calling STS
+  allowed_account_ids = null
+"""
+_PROVIDER_BLOCK = re.compile(r'^provider\s+"aws"\s*\{(.*?)^\}', re.MULTILINE | re.DOTALL)
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
+_ROLE_LOCAL = re.compile(r"^\s*(deploy_role_arn[A-Za-z0-9_]*)\s*=", re.MULTILINE)
+
+
+def offline_override(tf_files: dict[str, str]) -> str:
+    """The offline override for a root, from the providers it declares.
+
+    Every ``provider "aws"`` block (the default one and each alias) gets dummy
+    credentials, the ``skip_*`` flags and no account check; every deploy-role
+    local (``deploy_role_arn``, ``deploy_role_arn_<alias>``) becomes null, so
+    no provider tries to assume a role. Override files merge by provider name
+    and alias, and local by local.
+    """
+    aliases: set[str | None] = set()
+    locals_: set[str] = set()
+    for name, text in sorted(tf_files.items()):
+        for block in _PROVIDER_BLOCK.finditer(text):
+            found = _ALIAS.search(block.group(1))
+            aliases.add(found.group(1) if found else None)
+        locals_.update(_ROLE_LOCAL.findall(text))
+    lines = [
+        "# Written by streamgen into a scratch copy for an offline plan; never committed.",
+        "# Dummy credentials and a local backend: nothing here reaches AWS.",
+        "terraform {",
+        '  backend "local" {}',
+        "}",
+    ]
+    if locals_:
+        width = max(map(len, locals_))
+        lines += ["", "locals {", *(f"  {name.ljust(width)} = null" for name in sorted(locals_)), "}"]
+    for alias in sorted(aliases, key=lambda a: (a is not None, a or "")):
+        lines += ["", 'provider "aws" {']
+        if alias is not None:
+            lines += [f'  alias = "{alias}"', ""]
+        lines.append(_OFFLINE_PROVIDER_SETTINGS.rstrip("\n"))
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def offline_override_for(root_dir: Path) -> str:
+    return offline_override({p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")})
 
 
 class TerraformError(Exception):

@@ -22,7 +22,7 @@ from ..lambda_build import Package
 from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
-from . import core, firehose, osis
+from . import core, firehose, logging, osis
 from .context import SHARED_ROOT, Context, domain_root
 
 SinkResolver = Callable[[Context, Entry[Any]], None]
@@ -65,8 +65,10 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
         ctx.add(function, "functions")
     for entry in ctx.index.all("sinks"):
         SINK_RESOLVERS[sink_tag(entry.spec)](ctx, entry)
+    logging.central_logging(ctx)
 
-    roots = [ctx.roots[k] for k in sorted(ctx.roots)]
+    # A domain with nothing deployable here (only log sources, say) gets no root.
+    roots = [ctx.roots[k] for k in sorted(ctx.roots) if k == SHARED_ROOT or ctx.roots[k].components]
     return Resolved(
         env=env.name,
         account_id=env.account_id,
@@ -93,7 +95,7 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
 
 def lambda_sources(loaded: Loaded) -> set[str]:
     """The lambda_src folders the catalog uses (to build before resolving)."""
-    return {t.source for d in loaded.domains for t in d.spec.transforms}
+    return {t.source for d in loaded.domains for t in d.spec.transforms} | logging.lambda_sources(loaded)
 
 
 __all__ = ["SINK_RESOLVERS", "Context", "Stream", "lambda_sources", "resolve"]

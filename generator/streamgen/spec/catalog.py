@@ -17,6 +17,7 @@ from .base import FieldError, Spec, pattern_type, tagged_union
 from .env import StreamMode
 from .names import DomainName, ResourceName, TagKey, TagValue, TopicName
 from .schema import RecordSchema
+from .logging import LogSource
 from .sinks import Sink
 
 EnvVarName = pattern_type(r"[a-zA-Z][a-zA-Z0-9_]{0,127}", "must be a valid environment variable name")
@@ -135,3 +136,5 @@ class DomainFile(Spec):
     topics: list[Topic] = []
     transforms: list[Transform] = []
     sinks: list[Sink] = []
+    log_sources: list[LogSource] = []
+    """CloudWatch log groups of application accounts to centralise (see env.yaml central_logging)."""

@@ -264,6 +264,34 @@ class RedshiftTargets(Spec):
     clusters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], RedshiftCluster] = {}
 
 
+AccountName = pattern_type(
+    r"[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?",
+    "must be 1-32 lowercase letters, digits or '-', starting with a letter (it names a Terraform provider alias)",
+)
+OrganizationId = pattern_type(r"o-[a-z0-9]{10,32}", "must be an AWS Organizations id like 'o-a1b2c3d4e5'")
+
+
+class Account(Spec):
+    """Another AWS account of the environment, in the environment's Region, deployed through its own role."""
+
+    account_id: AccountId
+    deploy_role_arn: RoleArn
+    """Role the pipeline assumes in that account; generated roots get a provider (alias) per account."""
+    kms: KmsKeys | None = None
+    """Customer managed keys in that account (required for the central logging account)."""
+    network: Network | None = None
+    """Private subnets and security groups in that account for Lambda functions (none: outside a VPC)."""
+
+
+class CentralLogging(Spec):
+    """Where catalog log sources deliver: the logging account's destinations, streams, bucket and tables."""
+
+    account: AccountName
+    """Key of the logging account in ``accounts``."""
+    organization_id: OrganizationId | None = None
+    """When set, destination policies also require the subscribing account to be in this organization."""
+
+
 class Environment(Spec):
     """One deployment target: an account and Region with its conventions."""
 
@@ -291,3 +319,7 @@ class Environment(Spec):
     """OpenSearch domains and serverless collections sinks can write to, by name."""
     redshift: RedshiftTargets = RedshiftTargets()
     """Redshift Serverless workgroups and provisioned clusters sinks can write to, by name."""
+    accounts: dict[AccountName, Account] = {}
+    """Other accounts by name (logging account, application accounts), all in this environment's Region."""
+    central_logging: CentralLogging | None = None
+    """The logging account that catalog ``log_sources`` deliver to."""
