@@ -36,6 +36,8 @@ def _counts(validated: pipeline.Validated) -> str:
         totals["topic"] += len(d.spec.topics)
         totals["sink"] += len(d.spec.sinks)
         totals["transform"] += len(d.spec.transforms)
+        if d.spec.log_sources:
+            totals["log source"] += len(d.spec.log_sources)
     parts = [f"{len(domains)} domain{'s' * (len(domains) != 1)}"]
     parts += [f"{n} {k}{'s' * (n != 1)}" for k, n in totals.items()]
     return ", ".join(parts)
