@@ -294,6 +294,18 @@ def test_resolved_model(repo):
     assert "domains/storefront" not in [r.path for r in generated.resolved.roots]
 
 
+def test_logging_in_the_environments_own_account_reuses_its_access_log_bucket_and_network(sandbox):
+    env = ENV.replace('account_id: "222222222222"', 'account_id: "111111111111"').replace(
+        "arn:aws:iam::222222222222:role/deploy", "arn:aws:iam::111111111111:role/deploy"
+    ).replace("kms:eu-west-1:222222222222:key", "kms:eu-west-1:111111111111:key")
+    write(sandbox, source("    decode: lambda\n"), env)
+    resolved = pipeline.generate(sandbox.ws, "dev").resolved
+    [root] = [r for r in resolved.roots if r.path == "logging"]
+    assert [b.bucket for b in root.buckets] == ["dev-logs-111111111111-eu-west-1"]
+    assert root.buckets[0].access_log_bucket == "dev-access-logs-111111111111-eu-west-1"  # the shared root's
+    assert root.log_decoders[0].subnet_ids == ["subnet-0a1b2c3d4e5f60001"]
+
+
 def test_the_generated_root_keeps_production_config_clean(repo):
     root = repo.generated_dir("dev") / "logging"
     providers = (root / "providers.tf").read_text()

@@ -177,7 +177,8 @@ def _source(
         environment = {"OUTPUT_FORMAT": spec.output_format}
         if spec.fields:
             environment["STATIC_FIELDS"] = json.dumps(dict(sorted(spec.fields.items())), separators=(",", ":"))
-        network = logging_account.network
+        # the environment's own network serves when the logging account is the environment's
+        network = logging_account.network or (env.network if logging_account.account_id == env.account_id else None)
         decoder = Function(
             **common,
             tf_id=tf_id("log_decoder", domain, spec.name),
