@@ -52,10 +52,11 @@ C code (zlib inflate, the json scanner, base64), so expect about 1.0x.
 
 Re-ingestion goes to an in-memory stub client (the same for both), so no
 network time is counted. The timing includes the JSON serialization of each
-response, which the Lambda runtime performs. Both decoders run alternately,
-several rounds, and the fastest round of each counts (least disturbed by
-other processes); as with ``timeit``, the cyclic garbage collector is paused
-while a decoder runs. The script checks that both return byte-identical data
+response, which the Lambda runtime performs. Time is the CPU time of this
+process (``time.process_time``), so other processes competing for the
+machine do not count; both decoders are single-threaded. Both run
+alternately, several rounds, and the fastest round of each counts; as with
+``timeit``, the cyclic garbage collector is paused while a decoder runs. The script checks that both return byte-identical data
 for the records both return, and deliver the same log lines in the end.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/decoder_bench.py``.
@@ -288,10 +289,10 @@ def timed(run: Handler, event: dict[str, Any]) -> tuple[float, dict[str, Any], S
     gc.collect()
     gc.disable()
     try:
-        started = time.perf_counter()
+        started = time.process_time()
         response = run(event, stub)
         body = json.dumps(response)  # the Lambda runtime serializes the returned value
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
     finally:
         gc.enable()
     return seconds, response, stub, len(body)
@@ -341,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=500)
     parser.add_argument("--events", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--target", type=float, default=1.5, help="minimum ratio ours/reference on the batch (exit 1 below it)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
