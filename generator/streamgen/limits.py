@@ -65,3 +65,14 @@ OSIS_MAX_PROCESSORS = 20  # our cap, to keep a pipeline reviewable
 OSIS_BODY_MAX_CHARS = 24_000  # CreatePipeline PipelineConfigurationBody
 KINESIS_ON_DEMAND_INITIAL_SHARDS = 4  # write capacity an on-demand stream starts with (4 MB/s)
 OPENSEARCH_INDEX_NAME_MAX_BYTES = 255
+
+# AWS Glue streaming jobs
+GLUE_WORKERS = (2, 299)  # NumberOfWorkers for G.025X/G.1X/G.2X
+GLUE_WINDOW_SECONDS = (1, 3600)  # forEachBatch windowSize
+GLUE_NAME_MAX = 255  # jobs, connections, security configurations
+GLUE_PARTITION_KEYS_MAX = 10
+
+# Redshift streaming ingestion
+REDSHIFT_IDENTIFIER_MAX = 127
+REDSHIFT_IAM_ROLES_PER_TARGET = 50  # roles associated with one cluster or namespace
+REDSHIFT_LITERAL_MAX = 65535  # longest VARCHAR, bounds the view definition passed to CALL

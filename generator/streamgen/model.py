@@ -406,6 +406,116 @@ class LogSubscription(Component):
     destination: LogDestination
 
 
+@dataclass(frozen=True)
+class GlueIcebergTable(Component):
+    """An Iceberg table in the Glue Data Catalog (created by Glue, then written by a job)."""
+
+    database: GlueDatabase
+    table_name: str
+    description: str
+    columns: list[Column]  # Iceberg types (int/string for tinyint/smallint/char/varchar)
+    location: str
+    protected: bool
+
+
+@dataclass(frozen=True)
+class GlueKafkaSource:
+    """How a Glue job reaches an MSK topic: the connection's network and IAM scope."""
+
+    topic: KafkaTopic
+    group_arn: str
+    vpc_id: str
+    subnet_id: str
+    security_group_ids: list[str]
+
+
+@dataclass(frozen=True)
+class GlueStreamingJob(Component):
+    full_name: str
+    arn: str
+    role_name: str
+    description: str
+    glue_version: str
+    worker_type: str
+    workers: int
+    window_size_s: int
+    starting_position: str
+    format: str  # parquet | iceberg
+    source: Stream | KafkaTopic
+    kafka: GlueKafkaSource | None
+    bucket: Bucket
+    data_prefix: str
+    error_prefix: str
+    temp_prefix: str
+    checkpoint_location: str
+    script_key: str
+    script_file: str  # relative to the root directory
+    script: Any  # glue_script.ScriptSpec, rendered by render.py
+    table: Any  # GlueTable (parquet) or GlueIcebergTable
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class RedshiftRole:
+    """One domain's streaming-ingestion role for one Redshift target."""
+
+    domain: str
+    role_name: str
+    arn: str
+    kinesis_streams: list[tuple[str, str]]  # (stream ARN, KMS key ARN), filled as sinks resolve
+    msk_topics: list[tuple[str, str, str]]  # (cluster ARN, topic ARN, group ARN)
+
+
+@dataclass(frozen=True)
+class RedshiftAccess(Component):
+    """The roles Redshift assumes to read streams, per target, in the shared root."""
+
+    target_type: str  # workgroup | cluster
+    target_key: str
+    cluster_identifier: str | None
+    namespace: str | None
+    roles: dict[str, RedshiftRole]  # by domain
+    keep_role_arns: list[str]
+
+
+@dataclass(frozen=True)
+class RedshiftView:
+    sink: str
+    schema: str
+    view: str
+    ddl: str  # CREATE MATERIALIZED VIEW ...
+    statement: str  # the CALL that creates it when absent
+    source_name: str  # stream or Kafka topic
+    file: str  # statement file, relative to the root directory
+
+
+@dataclass(frozen=True)
+class RedshiftStatement:
+    key: str
+    sql: str
+    file: str  # relative to the root directory
+
+
+@dataclass(frozen=True)
+class RedshiftStreamingSql(Component):
+    """One domain's schemas and views in one Redshift target (Data API statements)."""
+
+    target_type: str
+    target_key: str
+    workgroup_name: str | None
+    cluster_identifier: str | None
+    database: str
+    secret_arn: str | None
+    db_user: str | None
+    role_arn: str
+    schemas: dict[str, RedshiftStatement]
+    procedure: RedshiftStatement
+    external_schemas: dict[str, RedshiftStatement]
+    views: dict[str, RedshiftView]
+
+
 @dataclass
 class Root:
     """One generated Terraform root module, with its own state."""
@@ -429,6 +539,10 @@ class Root:
     log_destinations: list[LogDestination] = field(default_factory=list)
     log_deliveries: list[LogDelivery] = field(default_factory=list)
     log_subscriptions: list[LogSubscription] = field(default_factory=list)
+    glue_iceberg_tables: list[GlueIcebergTable] = field(default_factory=list)
+    glue_jobs: list[GlueStreamingJob] = field(default_factory=list)
+    redshift_access: list[RedshiftAccess] = field(default_factory=list)
+    redshift_sql: list[RedshiftStreamingSql] = field(default_factory=list)
 
     @property
     def components(self) -> list[Component]:
@@ -446,6 +560,10 @@ class Root:
             *self.log_destinations,
             *self.log_deliveries,
             *self.log_subscriptions,
+            *self.glue_iceberg_tables,
+            *self.glue_jobs,
+            *self.redshift_access,
+            *self.redshift_sql,
         ]
 
     @property

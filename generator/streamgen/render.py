@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 
-from . import hcl
+from . import hcl, streaming_render
 from .model import Component, Resolved, Root
 from .workspace import Workspace
 
@@ -29,9 +30,19 @@ ROOT_FILES = (
     ("ingestion.tf", "root/ingestion.tf.j2", lambda root: bool(root.ingestion_pipelines)),
     ("msk.tf", "root/msk.tf.j2", lambda root: bool(root.msk_cluster_policies)),
     ("logging.tf", "root/logging.tf.j2", lambda root: bool(root.log_destinations)),
+    ("glue.tf", "root/glue.tf.j2", lambda root: bool(root.glue_jobs or root.glue_iceberg_tables)),
+    ("redshift.tf", "root/redshift.tf.j2", lambda root: bool(root.redshift_sql)),
+    ("redshift_access.tf", "root/redshift_access.tf.j2", lambda root: bool(root.redshift_access)),
     ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
     ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
 )
+
+# Files besides the .tf ones that a root needs (job scripts, SQL statements):
+# functions root -> {path relative to the root directory: text}.
+ROOT_EXTRA_FILES: list[Callable[[Root], dict[str, str]]] = [
+    streaming_render.glue_scripts,
+    streaming_render.redshift_statements,
+]
 
 # resource address of each protectable module's stateful resource
 PROTECTED_RESOURCES = {
@@ -39,6 +50,7 @@ PROTECTED_RESOURCES = {
     "Bucket": "aws_s3_bucket",
     "DeliveryStream": "aws_kinesis_firehose_delivery_stream",
     "LogDelivery": "aws_kinesis_firehose_delivery_stream",
+    "GlueIcebergTable": "aws_glue_catalog_table",
 }
 
 
@@ -104,6 +116,16 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
             f"{d.domain}/{d.name}": hcl.Expr(f"module.{d.tf_id}.arn") for d in root.log_destinations
         }),
         ("ingestion_pipelines", "OpenSearch Ingestion pipeline ARNs by sink.", refs(root.ingestion_pipelines)),
+        ("glue_jobs", "Glue streaming job ARNs by sink.", refs(root.glue_jobs)),
+        ("iceberg_tables", "Iceberg tables ('database.table') by sink.", {
+            t.name: f"{t.database.database_name}.{t.table_name}" for t in root.glue_iceberg_tables
+        }),
+        ("redshift_views", "Materialized views ('schema.view') by sink.", {
+            v.sink: f"{v.schema}.{v.view}" for r in root.redshift_sql for v in r.views.values()
+        }),
+        ("redshift_roles", "Streaming-ingestion role ARNs Redshift assumes, by target and domain.", {
+            a.name: hcl.Expr(f"module.{a.tf_id}.role_arns") for a in root.redshift_access
+        }),
     ]
     return [c for c in candidates if c[2]]
 
@@ -145,7 +167,17 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
             return hcl.Expr(f'"${{{target}}}:$LATEST"')
         return f"{target}:$LATEST"
 
+    def root_file(rel: str) -> hcl.Expr:
+        return hcl.Expr(f'"${{path.root}}/{rel}"')
+
+    def root_file_content(rel: str) -> hcl.Expr:
+        return hcl.Expr(f'file("${{path.root}}/{rel}")')
+
     context = {
+        "root_file": root_file,
+        "root_file_content": root_file_content,
+        "dict_of": lambda statements: {k: root_file_content(v.file) for k, v in sorted(statements.items())},
+        "redshift_roles": streaming_render.redshift_roles,
         "root": root,
         "env": resolved.env,
         # a root in another account (central logging) has its own default provider
@@ -169,6 +201,8 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
         if wanted(root):
             text = _JINJA.get_template(template).render(context)
             files[f"{base}/{name}"] = text.rstrip("\n") + "\n"
+    for extra in ROOT_EXTRA_FILES:
+        files.update({f"{base}/{rel}": text for rel, text in extra(root).items()})
     return files
 
 

@@ -228,6 +228,9 @@ def stage(
     for item in source_dir.iterdir():
         if item.is_file() and item.suffix in (".tf", ".zip", ".json") and not item.name.endswith("_override.tf"):
             shutil.copy2(item, target / item.name)
+        elif item.is_dir() and not item.name.startswith("."):
+            # files the root reads with path.root (Glue scripts, SQL statements)
+            shutil.copytree(item, target / item.name)
     for link in ("modules", ".build"):
         dest = scratch / link
         if not dest.exists() and (ws.root / link).exists():

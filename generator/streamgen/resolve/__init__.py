@@ -23,6 +23,8 @@ from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
 from . import core, firehose, logging, osis
+from . import glue as glue_resolver
+from . import redshift as redshift_resolver
 from .context import SHARED_ROOT, Context, domain_root
 
 SinkResolver = Callable[[Context, Entry[Any]], None]
@@ -34,6 +36,8 @@ SINK_RESOLVERS: dict[str, SinkResolver] = {
 SINK_RESOLVERS["opensearch/firehose"] = firehose.delivery_stream
 SINK_RESOLVERS["redshift/firehose"] = firehose.delivery_stream
 SINK_RESOLVERS["http/firehose"] = firehose.delivery_stream
+SINK_RESOLVERS["glue/streaming"] = glue_resolver.glue_sink
+SINK_RESOLVERS["redshift/streaming"] = redshift_resolver.redshift_sink
 
 
 def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:

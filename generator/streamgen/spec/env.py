@@ -246,6 +246,9 @@ class RedshiftWorkgroup(Spec):
     database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
     admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
     """Secrets Manager secret with database credentials (used by the Data API and Firehose COPY)."""
+    iam_role_arns: list[RoleArn] = []
+    """Roles the namespace's owner has associated with it (its iam_roles). Streaming-ingestion views are
+    generated once the role streamgen creates for them is listed here (see docs/glue-redshift.md)."""
 
 
 class RedshiftCluster(Spec):
@@ -257,6 +260,11 @@ class RedshiftCluster(Spec):
     """host:port of the cluster endpoint."""
     database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
     admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
+    iam_role_arns: list[RoleArn] = []
+    """Other roles associated with the cluster. streamgen manages the cluster's role list (it is one
+    authoritative list in AWS): roles listed here are kept next to the streaming-ingestion roles."""
+    db_user: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] | None = None
+    """Database user for the Data API with temporary IAM credentials, when there is no admin_secret_arn."""
 
 
 class RedshiftTargets(Spec):
