@@ -15,7 +15,7 @@ ACCOUNT = "111111111111"
 DATA_KEY = "arn:aws:kms:eu-west-1:111111111111:key/5c1e2f4a-0000-4000-8000-00000000d001"
 LOGS_KEY = "arn:aws:kms:eu-west-1:111111111111:key/5c1e2f4a-0000-4000-8000-00000000l001"
 # planned once by their own test module, which checks the same properties
-PLANNED_ELSEWHERE = {"domains/observability"}
+PLANNED_ELSEWHERE = {"domains/observability", "domains/analytics"}
 MANDATORY_TAGS = {"Environment": "dev", "CostCenter": "4711", "ManagedBy": "streamgen", "DataClassification": "internal"}
 
 

@@ -234,7 +234,10 @@ def stage(
     for link in ("modules", ".build"):
         dest = scratch / link
         if not dest.exists() and (ws.root / link).exists():
-            dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
+            try:
+                dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
+            except FileExistsError:
+                pass  # another root staged in parallel made it first
     for name, text in (overrides or {}).items():
         (target / name).write_text(text)
     tf = tftest.TerraformTest(str(target), binary=binary(), env=environment(ws, env))

@@ -31,16 +31,13 @@ locals {
   log_group_arns = [for g in values(local.log_groups) : "arn:${local.partition}:logs:${local.region}:${var.account_id}:log-group:${g}"]
 
   # The S3 locations the job reads and writes: IAM is scoped to these prefixes.
-  prefixes = {
-    (var.output.bucket_arn)     = [var.output.data_prefix, var.output.error_prefix, var.output.temp_prefix]
-    (local.checkpoint_bucket_a) = [local.checkpoint_prefix]
-  }
-  object_arns = distinct(flatten([
-    for bucket_arn in distinct([var.output.bucket_arn, local.checkpoint_bucket_a]) : [
-      for prefix in distinct(flatten([for b, p in local.prefixes : p if b == bucket_arn])) : "${bucket_arn}/${prefix}*"
-    ]
-  ]))
-  list_prefixes = distinct(flatten([for b, p in local.prefixes : [for x in p : "${x}*"]]))
+  locations = concat(
+    [for p in [var.output.data_prefix, var.output.error_prefix, var.output.temp_prefix] : { bucket_arn = var.output.bucket_arn, prefix = p }],
+    [{ bucket_arn = local.checkpoint_bucket_a, prefix = local.checkpoint_prefix }],
+  )
+  bucket_arns   = distinct([for l in local.locations : l.bucket_arn])
+  object_arns   = distinct([for l in local.locations : "${l.bucket_arn}/${l.prefix}*"])
+  list_prefixes = distinct([for l in local.locations : "${l.prefix}*"])
 
   iceberg_conf = join(" --conf ", [
     "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
@@ -178,7 +175,7 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "ListOwnPrefixes"
     actions   = ["s3:ListBucket"]
-    resources = distinct([var.output.bucket_arn, local.checkpoint_bucket_a])
+    resources = local.bucket_arns
 
     condition {
       test     = "StringLike"
@@ -190,7 +187,7 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "BucketLocation"
     actions   = ["s3:GetBucketLocation"]
-    resources = distinct([var.output.bucket_arn, local.checkpoint_bucket_a])
+    resources = local.bucket_arns
   }
 
   statement {
