@@ -297,3 +297,51 @@ def test_stale_scripts_and_sql_are_removed(sandbox):
     assert not (shop / "glue/dev-shop-clicks-lake.py").exists()
     assert not (shop / "redshift").exists()
     assert sandbox.run("generate", "--env", "dev", "--check").code == 0
+
+
+def test_registry_schemas_cannot_type_a_glue_table_but_feed_a_payload_view(sandbox):
+    registry = "  - {name: raw, schema: {registry: {registry: shop, schema_name: orders, version: 3}}}\n"
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sinks = "  - name: lake\n    kind: glue\n    topic: raw\n"
+    sandbox.write("catalog/shop.yaml", TOPICS.replace("  - name: raw\n", registry) + sinks)
+    result = sandbox.run("validate", "--env", "dev")
+    assert result.err_lines[:-1] == [
+        "catalog/shop.yaml:22: sinks[lake].topic: glue sinks need the topic's declared columns: topic 'raw' references "
+        "a Schema Registry schema, which cannot type the table offline; declare schema.columns too"
+    ]
+    # a Redshift view needs no declared columns: stream metadata and the record as SUPER
+    sinks = "  - name: live\n    kind: redshift\n    topic: raw\n    workgroup: analytics\n"
+    sandbox.write("catalog/shop.yaml", TOPICS.replace("  - name: raw\n", registry) + sinks)
+    [view] = [v for r in pipeline.generate(sandbox.ws, "dev").resolved.roots for s in r.redshift_sql for v in s.views.values()]
+    assert 'JSON_PARSE("kinesis_data") AS "payload"\nFROM "shop_kinesis"."dev-shop-raw"' in view.ddl
+
+
+def test_view_definitions_must_fit_the_helper(sandbox):
+    # 700 columns with long JSON paths: the CREATE MATERIALIZED VIEW text passes 64 KiB
+    columns = "".join(
+        f"        - {{name: c{i}, type: string, path: {'Some_Very_Long_Key_Name_' * 3}{i}}}\n" for i in range(700)
+    )
+    catalog = (
+        "domain: shop\nowner: x\ntopics:\n  - name: wide\n    schema:\n      columns:\n"
+        + columns
+        + "sinks:\n  - name: live\n    kind: redshift\n    topic: wide\n    workgroup: analytics\n"
+    )
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sandbox.write("catalog/shop.yaml", catalog)
+    result = sandbox.run("validate", "--env", "dev")
+    assert result.code == 2
+    [line] = result.err_lines[:-1]
+    assert line.startswith("catalog/shop.yaml:708: sinks[live].columns: the view definition is about ")
+    assert line.endswith("bytes; the view helper takes at most 65535 (select fewer columns with columns: [...])")
+
+
+def test_long_stream_names_cannot_be_redshift_identifiers(sandbox):
+    long = "t" * 119
+    catalog = f"domain: shop\nowner: x\ntopics:\n  - name: {long}\nsinks:\n  - name: live\n    kind: redshift\n    topic: {long}\n    workgroup: analytics\n"
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sandbox.write("catalog/shop.yaml", catalog)
+    result = sandbox.run("validate", "--env", "dev")
+    assert result.err_lines[:-1] == [
+        f"catalog/shop.yaml:8: sinks[live].topic: 'dev-shop-{long}' is 128 characters; Redshift identifiers are at "
+        "most 127 (shorten the topic name)"
+    ]

@@ -54,11 +54,16 @@ def _glue_sinks(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace
             continue
         declared = _declared(topic)
         if not declared:
+            registry = topic.spec.schema_ is not None and topic.spec.schema_.registry is not None
             yield problem(
                 doc,
                 at + ("topic",),
-                f"glue sinks need the topic's declared columns: topic '{sink.topic}' has no schema.columns "
-                "(they type the table and the job's casts)",
+                f"glue sinks need the topic's declared columns: topic '{sink.topic}' "
+                + (
+                    "references a Schema Registry schema, which cannot type the table offline; declare schema.columns too"
+                    if registry
+                    else "has no schema.columns (they type the table and the job's casts)"
+                ),
             )
             continue
         columns = {c.name: c for c in declared}
@@ -145,6 +150,14 @@ def _redshift_sinks(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Works
             if platform == "msk"
             else namer.stream(topic.domain.spec.domain, topic.spec.name)
         )
+        if len(source_name.encode("utf-8")) > limits.REDSHIFT_IDENTIFIER_MAX:
+            yield problem(
+                doc,
+                at + ("topic",),
+                f"'{source_name}' is {len(source_name)} characters; Redshift identifiers are at most "
+                f"{limits.REDSHIFT_IDENTIFIER_MAX} (shorten the topic name)",
+            )
+            continue
         if source_name != source_name.lower():
             yield problem(
                 doc,
@@ -219,13 +232,14 @@ def _definition_size(entry: Entry[Any], topic: Entry[Any], schema: str, view: st
     declared = _declared(topic)
     by_name = {c.name: c for c in declared}
     chosen = [by_name[n] for n in entry.spec.columns if n in by_name] if entry.spec.columns is not None else declared
+    owner, platform = topic.domain.spec.domain, topic.spec.platform
+    source = namer.kafka_topic(owner, topic.spec.name) if platform == "msk" else namer.stream(owner, topic.spec.name)
+    external = sd.redshift_external_schema(entry.domain.spec.domain, platform, getattr(topic.spec, "cluster", None))
     try:
         columns = [redshift_sql.ViewColumn(c.name, sd.parsed_type(c.type), sd.column_path(c)) for c in chosen]
-        ddl = redshift_sql.view_definition(
-            schema, view, topic.spec.platform, "x" * 127, "x" * 249, columns, entry.spec.auto_refresh
-        )
+        ddl = redshift_sql.view_definition(schema, view, platform, external, source, columns, entry.spec.auto_refresh)
     except ValueError:
-        return  # an unsupported type, reported above
+        return  # an unsupported type or a name Redshift cannot take, reported above
     size = len(ddl.encode("utf-8")) + ddl.count("'")
     if size > limits.REDSHIFT_LITERAL_MAX:
         yield problem(
