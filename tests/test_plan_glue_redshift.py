@@ -23,6 +23,7 @@ ROOT = REPO / "environments/dev/generated/domains/analytics"
 
 @pytest.fixture(scope="module")
 def plans(repo, tmp_path_factory) -> dict[str, dict]:
+    # test_plan_example.py leaves domains/analytics to this module (PLANNED_ELSEWHERE)
     results = runner.plan_environment(
         repo, "dev", roots=["domains/analytics", "shared"], offline=True, work_dir=tmp_path_factory.mktemp("plan")
     )

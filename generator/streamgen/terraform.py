@@ -15,17 +15,25 @@ Commands go through tftest, which parses plan JSON and cleans up after itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tftest
+
+try:
+    import fcntl
+except ImportError:  # Windows: threads are still serialised
+    fcntl = None  # type: ignore[assignment]
 
 from .workspace import Workspace
 
@@ -183,6 +191,26 @@ def binary() -> str:
     return found
 
 
+@contextlib.contextmanager
+def init_lock(ws: Workspace) -> Iterator[None]:
+    """Serialise `terraform init` across threads and processes: concurrent inits
+    filling the one shared plugin cache fail ("failed to create directory",
+    "no package ... cached"). An init from a warm cache takes a second or two."""
+    path = ws.cache_dir / "terraform" / "init.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _INIT_THREAD_LOCK, path.open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_INIT_THREAD_LOCK = threading.Lock()  # flock is per process; threads need their own lock
+
+
 @dataclass
 class StagedRoot:
     """A scratch copy of one root, ready for terraform."""
@@ -190,9 +218,13 @@ class StagedRoot:
     name: str
     path: Path
     tf: tftest.TerraformTest
+    ws: Workspace | None = None
 
     def init(self) -> str:
-        return self.tf.setup(upgrade=False)
+        if self.ws is None:
+            return self.tf.setup(upgrade=False)
+        with init_lock(self.ws):
+            return self.tf.setup(upgrade=False)
 
     def validate(self) -> dict[str, Any]:
         result = subprocess.run(
@@ -241,7 +273,7 @@ def stage(
     for name, text in (overrides or {}).items():
         (target / name).write_text(text)
     tf = tftest.TerraformTest(str(target), binary=binary(), env=environment(ws, env))
-    return StagedRoot(rel.as_posix(), target, tf)
+    return StagedRoot(rel.as_posix(), target, tf, ws)
 
 
 def scratch_dir(work_dir: Path, label: str) -> Path:
