@@ -345,3 +345,14 @@ def test_long_stream_names_cannot_be_redshift_identifiers(sandbox):
         f"catalog/shop.yaml:8: sinks[live].topic: 'dev-shop-{long}' is 128 characters; Redshift identifiers are at "
         "most 127 (shorten the topic name)"
     ]
+
+
+def test_glue_job_fields_are_reserved(sandbox):
+    catalog = TOPICS.replace("        - {name: at, type: timestamp}\n", "        - {name: raw_text, type: string, path: _corrupt_record}\n")
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sandbox.write("catalog/shop.yaml", catalog + "  - name: lake\n    kind: glue\n    topic: clicks\n")
+    result = sandbox.run("validate", "--env", "dev")
+    assert result.err_lines[:-1] == [
+        "catalog/shop.yaml:22: sinks[lake].topic: column 'raw_text' reads the field '_corrupt_record', which the Glue "
+        "job uses itself; rename the field"
+    ]

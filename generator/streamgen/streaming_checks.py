@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_prefix, limits, redshift_sql
+from . import firehose_prefix, glue_records, limits, redshift_sql
 from . import streaming_decisions as sd
 from .checks import namer_for, problem
 from .decisions import s3_prefixes
@@ -67,6 +67,14 @@ def _glue_sinks(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace
             )
             continue
         columns = {c.name: c for c in declared}
+        for column in declared:
+            root = sd.column_path(column)[0]
+            if root in (glue_records.CORRUPT_RECORD, glue_records.ARRIVAL_FIELD):
+                yield problem(
+                    doc,
+                    at + ("topic",),
+                    f"column '{column.name}' reads the field '{root}', which the Glue job uses itself; rename the field",
+                )
         keys = sd.glue_partition_keys(sink)
         for position, key in enumerate(sink.partition_by or []):
             if key == EVENT_DATE and key not in columns:
