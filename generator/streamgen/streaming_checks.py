@@ -12,7 +12,7 @@ from typing import Any
 
 from . import firehose_prefix, glue_records, limits, redshift_sql
 from . import streaming_decisions as sd
-from .checks import namer_for, problem
+from .checks import problem
 from .decisions import s3_prefixes
 from .errors import Problem
 from .index import CatalogIndex, Entry
@@ -296,4 +296,4 @@ def _redshift_targets(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Wor
 
 RULES = (_glue_sinks, _glue_prefix_overlap, _redshift_sinks, _redshift_views, _redshift_targets)
 
-__all__ = ["RULES", "namer_for"]
+__all__ = ["RULES"]

@@ -15,7 +15,16 @@ from typing import Any
 from .. import redshift_sql as rs
 from .. import streaming_decisions as sd
 from ..index import Entry
-from ..model import KafkaTopic, RedshiftAccess, RedshiftRole, RedshiftStatement, RedshiftStreamingSql, RedshiftView, Stream
+from ..model import (
+    KafkaTopic,
+    Origin,
+    RedshiftAccess,
+    RedshiftRole,
+    RedshiftStatement,
+    RedshiftStreamingSql,
+    RedshiftView,
+    Stream,
+)
 from ..naming import tf_id
 from .context import SHARED_ROOT, Context, domain_root
 
@@ -44,9 +53,7 @@ def _access(ctx: Context, kind: str, key: str) -> RedshiftAccess:
     return ctx.redshift_access[(kind, key)]
 
 
-def _env_origin(ctx: Context, kind: str, key: str) -> Any:
-    from ..model import Origin
-
+def _env_origin(ctx: Context, kind: str, key: str) -> Origin:
     doc = ctx.loaded.env_doc
     return Origin(doc.display, doc.line(("redshift", f"{kind}s", key)))
 
