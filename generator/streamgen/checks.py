@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_checks, firehose_decisions, firehose_prefix, limits, logging_checks, osis_checks
+from . import firehose_checks, firehose_decisions, firehose_prefix, limits, logging_checks, msk_checks, osis_checks
 from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
@@ -53,6 +53,7 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         *firehose_checks.RULES,
         logging_checks.check,
         *streaming_checks.RULES,
+        *msk_checks.RULES,
     ):
         found.extend(rule(loaded, index, namer, ws))
     return found

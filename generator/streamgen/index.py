@@ -14,7 +14,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Entry(Generic[T]):
     domain: Domain
-    section: str  # "topics" | "sinks" | "transforms" | "log_sources"
+    section: str  # "topics" | "sinks" | "transforms" | "log_sources" | "connectors"
     position: int
     spec: T
 
@@ -47,6 +47,7 @@ class CatalogIndex:
             "transforms": {},
             "sinks": {},
             "log_sources": {},
+            "connectors": {},
         }
         self.duplicates: list[Entry[Any]] = []
         for domain in loaded.domains:

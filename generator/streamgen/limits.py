@@ -35,6 +35,17 @@ FIREHOSE_SERVERLESS_POLICY_NAME_MAX = 32  # OpenSearch Serverless access policy 
 
 # Kafka / MSK
 KAFKA_TOPIC_NAME_MAX = 249
+KAFKA_PARTITIONS_MAX = 10_000  # per topic; brokers' own limits are far below in practice
+MSK_SERVERLESS_REPLICATION = 3  # MSK Serverless fixes the replication factor
+
+# MSK Connect (API reference: mcuCount 1/2/4/8; worker counts 1-10 per connector;
+# the seed articles' 300-worker limit is the account-wide soft quota)
+MSK_CONNECT_MCU = (1, 2, 4, 8)
+MSK_CONNECT_WORKERS = (1, 10)
+MSK_CONNECT_ACCOUNT_WORKERS = 300
+MSK_CONNECT_NAME_MAX = 128
+MSK_CONNECT_VERSIONS = ("2.7.1", "3.7.x")
+IAM_POLICY_NAME_MAX = 128
 
 # Lambda
 LAMBDA_NAME_MAX = 64

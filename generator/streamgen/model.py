@@ -59,6 +59,7 @@ class MskCluster:
     broker_count: int | None
     subnet_ids: list[str]
     security_group_ids: list[str]
+    kafka_version: str | None = None
 
     def topic_arn(self, topic: str) -> str:
         return self._child("topic", topic)
@@ -516,6 +517,81 @@ class RedshiftStreamingSql(Component):
     views: dict[str, RedshiftView]
 
 
+@dataclass(frozen=True)
+class KafkaAccessPolicy(Component):
+    """A managed IAM policy for Kafka clients (IAM auth): produce, consume or consumer groups."""
+
+    policy_name: str
+    description: str
+    cluster: MskCluster
+    read_topics: list[str]  # Kafka topic names
+    write_topics: list[str]
+    groups: list[str]  # consumer group names or prefixes ending in '*'
+    purpose: str  # produce | consume | groups
+
+
+@dataclass(frozen=True)
+class ConnectPlugin(Component):
+    """An MSK Connect custom plugin created from a ZIP/JAR in S3 (one per domain that uses it)."""
+
+    key: str  # env.yaml msk_connect.plugins key
+    plugin_name: str
+    description: str
+    content_type: str
+    bucket_arn: str
+    file_key: str
+    object_version: str | None
+
+
+@dataclass(frozen=True)
+class ConnectorCapacity:
+    mode: str  # autoscaling | provisioned
+    mcu_per_worker: int
+    min_workers: int  # provisioned: the worker count
+    max_workers: int
+    scale_in_cpu_percent: int | None
+    scale_out_cpu_percent: int | None
+
+
+@dataclass(frozen=True)
+class ConnectSecretUse:
+    key: str  # env.yaml msk_connect.secrets key
+    name: str
+    arn: str
+    kms_key_arn: str | None
+
+
+@dataclass(frozen=True)
+class Connector(Component):
+    """An MSK Connect connector with its worker configuration, role and log group."""
+
+    full_name: str
+    kind: str
+    direction: str  # sink | source
+    role_name: str
+    plugin: ConnectPlugin
+    cluster: MskCluster
+    kafkaconnect_version: str
+    capacity: ConnectorCapacity
+    tasks_max: int
+    configuration: dict[str, str]  # connector properties, sorted
+    worker_properties: dict[str, str]  # without the ones the module manages
+    read_topics: list[KafkaTopic]
+    write_topics: list[KafkaTopic]
+    internal_topics: list[str]  # topics the connector creates and owns (Debezium schema history)
+    consumer_groups: list[str]
+    offset_storage_topic: str | None  # sources: a stable offsets topic survives replacement
+    s3_bucket: Bucket | None
+    s3_prefix: str | None
+    s3_kms_key_arn: str | None
+    event_bus_arn: str | None
+    glue_registry_arn: str | None
+    secrets: list[ConnectSecretUse]
+    logs_kms_key_arn: str
+    log_retention_days: int
+    summary: str  # one line for the generated comment
+
+
 @dataclass
 class Root:
     """One generated Terraform root module, with its own state."""
@@ -543,6 +619,12 @@ class Root:
     glue_jobs: list[GlueStreamingJob] = field(default_factory=list)
     redshift_access: list[RedshiftAccess] = field(default_factory=list)
     redshift_sql: list[RedshiftStreamingSql] = field(default_factory=list)
+    kafka_access_policies: list[KafkaAccessPolicy] = field(default_factory=list)
+    connect_plugins: list[ConnectPlugin] = field(default_factory=list)
+    connectors: list[Connector] = field(default_factory=list)
+    kind: str = "aws"  # aws | kafka (Mongey/kafka provider: topics only)
+    kafka_topics: list[KafkaTopic] = field(default_factory=list)  # kafka roots only
+    kafka_clusters: list[MskCluster] = field(default_factory=list)  # kafka roots: one provider alias each
 
     @property
     def components(self) -> list[Component]:
@@ -564,6 +646,9 @@ class Root:
             *self.glue_jobs,
             *self.redshift_access,
             *self.redshift_sql,
+            *self.kafka_access_policies,
+            *self.connect_plugins,
+            *self.connectors,
         ]
 
     @property
@@ -596,3 +681,4 @@ class Resolved:
     roots: list[Root]
     msk_clusters: dict[str, MskCluster] = field(default_factory=dict)
     kafka_topics: list[KafkaTopic] = field(default_factory=list)  # rendered by the Kafka root (issue 4)
+    kafka_provider_version: str = "0.12.1"  # Mongey/kafka, for kafka/<domain> roots

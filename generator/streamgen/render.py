@@ -20,8 +20,8 @@ from .workspace import Workspace
 
 # file name -> template; a file is written only when its template has content
 ROOT_FILES = (
-    ("terraform.tf", "root/terraform.tf.j2", lambda root: True),
-    ("providers.tf", "root/providers.tf.j2", lambda root: True),
+    ("terraform.tf", "root/terraform.tf.j2", lambda root: root.kind == "aws"),
+    ("providers.tf", "root/providers.tf.j2", lambda root: root.kind == "aws"),
     ("storage.tf", "root/storage.tf.j2", lambda root: bool(root.buckets)),
     ("topics.tf", "root/topics.tf.j2", lambda root: bool(root.streams)),
     ("transforms.tf", "root/transforms.tf.j2", lambda root: bool(root.functions)),
@@ -35,6 +35,12 @@ ROOT_FILES = (
     ("redshift_access.tf", "root/redshift_access.tf.j2", lambda root: bool(root.redshift_access)),
     ("moved.tf", "root/moved.tf.j2", lambda root: bool(root.protected)),
     ("outputs.tf", "root/outputs.tf.j2", lambda root: bool(root.components)),
+    ("kafka_access.tf", "root/kafka_access.tf.j2", lambda root: bool(root.kafka_access_policies)),
+    ("connectors.tf", "root/connectors.tf.j2", lambda root: bool(root.connect_plugins or root.connectors)),
+    # roots of the Mongey/kafka provider (kind "kafka"): topics only
+    ("terraform.tf", "root/kafka_terraform.tf.j2", lambda root: root.kind == "kafka"),
+    ("providers.tf", "root/kafka_providers.tf.j2", lambda root: root.kind == "kafka"),
+    ("topics.tf", "root/kafka_topics.tf.j2", lambda root: bool(root.kafka_topics)),
 )
 
 # Files besides the .tf ones that a root needs (job scripts, SQL statements):
@@ -80,6 +86,7 @@ def _environment() -> jinja2.Environment:
     env.filters["cluster_grant_comment"] = lambda g: f"#   {g.sid}: {', '.join(sorted(g.consumers))}"
     env.filters["processor_parameter"] = lambda kv: {"name": kv[0], "value": kv[1]}
     env.filters["provider_role"] = lambda p: (p.role_local, p.role_arn if p.role_arn else hcl.Expr("null"))
+    env.filters["connect_secret"] = lambda s: {k: v for k, v in (("arn", s.arn), ("kms_key_arn", s.kms_key_arn)) if v is not None}
     env.filters["column"] = lambda c: {k: v for k, v in (("name", c.name), ("type", c.type), ("comment", c.comment)) if v is not None}
     return env
 
@@ -126,8 +133,44 @@ def outputs(root: Root) -> list[tuple[str, str, dict[str, Any]]]:
         ("redshift_roles", "Streaming-ingestion role ARNs Redshift assumes, by target and domain.", {
             a.name: hcl.Expr(f"module.{a.tf_id}.role_arns") for a in root.redshift_access
         }),
+        ("kafka_topic_policies", "Managed policies for Kafka clients by MSK topic: attach produce or consume.", {
+            p.name: {
+                q.purpose: hcl.Expr(f"module.{q.tf_id}.arn")
+                for q in root.kafka_access_policies if q.name == p.name and q.purpose != "groups"
+            }
+            for p in root.kafka_access_policies if p.purpose == "produce"
+        }),
+        ("kafka_group_policies", "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster.", {
+            p.name: hcl.Expr(f"module.{p.tf_id}.arn") for p in root.kafka_access_policies if p.purpose == "groups"
+        }),
+        ("connectors", "MSK Connect connector ARNs by name.", refs(root.connectors)),
+        ("connector_roles", "Service execution role ARNs of the connectors by name.", refs(root.connectors, "role_arn")),
     ]
     return [c for c in candidates if c[2]]
+
+
+def _kafka_protocol_version(cluster: Any) -> str | None:
+    """MSK's version ('3.6.0', '3.7.x') as the Kafka protocol version the provider wants."""
+    version = getattr(cluster, "kafka_version", None)
+    if not version:
+        return None
+    parts = version.replace(".x", ".0").split(".")
+    return ".".join((parts + ["0", "0"])[:3]) if all(p.isdigit() for p in parts) else None
+
+
+def _connector_capacity(connector: Any) -> dict[str, Any]:
+    c = connector.capacity
+    if c.mode == "provisioned":
+        return {"provisioned": {"mcu_count": c.mcu_per_worker, "worker_count": c.min_workers}}
+    return {
+        "autoscaling": {
+            "mcu_count": c.mcu_per_worker,
+            "min_worker_count": c.min_workers,
+            "max_worker_count": c.max_workers,
+            "scale_in_cpu_percent": c.scale_in_cpu_percent,
+            "scale_out_cpu_percent": c.scale_out_cpu_percent,
+        }
+    }
 
 
 def _backend_items(resolved: Resolved, root: Root) -> list[tuple[str, Any]]:
@@ -194,6 +237,9 @@ def render_root(resolved: Resolved, root: Root, ws: Workspace) -> dict[str, str]
         "package_path": package_path,
         "ref": ref,
         "lambda_qualified": lambda_qualified,
+        "kafka_provider_version": resolved.kafka_provider_version,
+        "kafka_version": _kafka_protocol_version,
+        "connector_capacity": _connector_capacity,
     }
     files = {}
     base = generated_root_dir(resolved.env, root)

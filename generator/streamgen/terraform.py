@@ -16,12 +16,15 @@ Commands go through tftest, which parses plan JSON and cleans up after itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,8 +121,62 @@ def offline_override_for(root_dir: Path) -> str:
     return offline_override({p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")})
 
 
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+REGISTRY_HOST = "registry.terraform.io"
+
+
 class TerraformError(Exception):
     pass
+
+
+_SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def provider_address(source: str) -> str:
+    """'Mongey/kafka' -> 'registry.terraform.io/mongey/kafka' (addresses are case-insensitive)."""
+    parts = source.lower().split("/")
+    return "/".join(([REGISTRY_HOST] if len(parts) == 2 else []) + parts)
+
+
+def required_providers(root_dir: Path) -> list[str]:
+    """Provider addresses a root's ``required_providers`` name (module sources are skipped)."""
+    found = set()
+    for path in sorted(root_dir.glob("*.tf")):
+        for source in _SOURCE.findall(path.read_text()):
+            if source.startswith((".", "/")) or "::" in source or "//" in source or source.count("/") not in (1, 2):
+                continue  # a module source
+            found.add(provider_address(source))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    if proxy:
+        parsed = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host, port = parsed.hostname or host, parsed.port or 3128
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def provider_unavailable(address: str) -> str | None:
+    """Why ``terraform init`` cannot install a provider here (None when it can)."""
+    mirror = find_mirror()
+    if mirror is not None and (mirror / address).is_dir():
+        return None
+    host = address.split("/")[0]
+    if _reachable(host):
+        return None
+    where = f"the provider mirror {mirror}" if mirror is not None else "any provider mirror"
+    return f"provider {address} is not in {where} and {host} cannot be reached"
+
+
+def offline_plannable(providers: list[str]) -> bool:
+    """Offline plans stub only the AWS provider; others (Kafka) talk to their service."""
+    return all(p == AWS_PROVIDER or p.startswith("terraform.io/builtin/") for p in providers)
 
 
 def find_mirror() -> Path | None:

@@ -22,7 +22,7 @@ from ..lambda_build import Package
 from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
-from . import core, firehose, logging, osis
+from . import core, firehose, logging, msk, osis
 from . import glue as glue_resolver
 from . import redshift as redshift_resolver
 from .context import SHARED_ROOT, Context, domain_root
@@ -70,9 +70,10 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
     for entry in ctx.index.all("sinks"):
         SINK_RESOLVERS[sink_tag(entry.spec)](ctx, entry)
     logging.central_logging(ctx)
+    msk.resolve_msk(ctx, kafka_topics)
 
     # A domain with nothing deployable here (only log sources, say) gets no root.
-    roots = [ctx.roots[k] for k in sorted(ctx.roots) if k == SHARED_ROOT or ctx.roots[k].components]
+    roots = [ctx.roots[k] for k in sorted(ctx.roots) if k == SHARED_ROOT or ctx.roots[k].components or ctx.roots[k].kafka_topics]
     return Resolved(
         env=env.name,
         account_id=env.account_id,
@@ -94,6 +95,7 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
         roots=roots,
         msk_clusters=dict(ctx.msk_clusters),
         kafka_topics=kafka_topics,
+        kafka_provider_version=env.terraform.kafka_provider_version,
     )
 
 

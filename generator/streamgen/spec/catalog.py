@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from .. import limits
 from ..secrets import plaintext_secret_keys
 from .base import FieldError, Spec, pattern_type, tagged_union
+from .connectors import Connector
 from .env import StreamMode
 from .names import DomainName, ResourceName, TagKey, TagValue, TopicName
 from .schema import RecordSchema
@@ -138,3 +139,5 @@ class DomainFile(Spec):
     sinks: list[Sink] = []
     log_sources: list[LogSource] = []
     """CloudWatch log groups of application accounts to centralise (see env.yaml central_logging)."""
+    connectors: list[Connector] = []
+    """MSK Connect connectors: sinks reading MSK topics, sources (CDC, JDBC) writing them."""

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .. import limits
 from .base import FieldError, Spec, pattern_type
+from .msk_connect import MskConnectSettings
 from .names import (
     AccountId,
     KmsKeyArn,
@@ -185,6 +186,8 @@ class TerraformSettings(Spec):
     required_version: str = ">= 1.10.0"
     aws_provider_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "5.100.0"
     """Exact provider version for generated roots (modules accept a range)."""
+    kafka_provider_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "0.12.1"
+    """Exact Mongey/kafka provider version for the kafka/<domain> roots (MSK topics)."""
 
 
 MskClusterArn = pattern_type(
@@ -331,3 +334,5 @@ class Environment(Spec):
     """Other accounts by name (logging account, application accounts), all in this environment's Region."""
     central_logging: CentralLogging | None = None
     """The logging account that catalog ``log_sources`` deliver to."""
+    msk_connect: MskConnectSettings = MskConnectSettings()
+    """MSK Connect plugins, secrets and targets that connectors refer to by key."""

@@ -2,7 +2,7 @@
 # Root "shared" of environment "dev": Environment-wide infrastructure used by every domain.
 # Change the catalog or env.yaml, then run `streamgen generate --env dev`.
 
-# Redshift workgroup analytics (environments/dev/env.yaml:85): roles Redshift assumes for streaming ingestion; the namespace's owner associates them
+# Redshift workgroup analytics (environments/dev/env.yaml:163): roles Redshift assumes for streaming ingestion; the namespace's owner associates them
 module "redshift_workgroup_analytics" {
   source = "../../../../modules/redshift-streaming-access"
 
@@ -29,7 +29,7 @@ module "redshift_workgroup_analytics" {
   }
 }
 
-# Redshift cluster warehouse (environments/dev/env.yaml:96): roles Redshift assumes for streaming ingestion; the cluster's role association is managed here
+# Redshift cluster warehouse (environments/dev/env.yaml:174): roles Redshift assumes for streaming ingestion; the cluster's role association is managed here
 module "redshift_cluster_warehouse" {
   source = "../../../../modules/redshift-streaming-access"
 

@@ -45,3 +45,21 @@ output "redshift_views" {
     sessions-live = "web.sessions_live"
   }
 }
+
+output "kafka_topic_policies" {
+  description = "Managed policies for Kafka clients by MSK topic: attach produce or consume."
+  value = {
+    sessions = {
+      produce = module.kafka_produce_sessions.arn
+      consume = module.kafka_consume_sessions.arn
+    }
+  }
+}
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}

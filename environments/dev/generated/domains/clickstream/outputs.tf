@@ -23,3 +23,11 @@ output "delivery_streams" {
     page-views-lake   = module.sink_page-views-lake.arn
   }
 }
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}

@@ -48,3 +48,21 @@ output "glue_tables" {
     client-events = "dev_observability.client_events"
   }
 }
+
+output "kafka_topic_policies" {
+  description = "Managed policies for Kafka clients by MSK topic: attach produce or consume."
+  value = {
+    audit = {
+      produce = module.kafka_produce_audit.arn
+      consume = module.kafka_consume_audit.arn
+    }
+  }
+}
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}

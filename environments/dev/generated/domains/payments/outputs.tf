@@ -31,3 +31,11 @@ output "delivery_streams" {
     payment-events-raw = module.sink_payment-events-raw.arn
   }
 }
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}

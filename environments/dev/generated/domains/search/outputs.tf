@@ -25,3 +25,29 @@ output "ingestion_pipelines" {
     queries-to-aoss = module.ingestion_queries-to-aoss.arn
   }
 }
+
+output "kafka_topic_policies" {
+  description = "Managed policies for Kafka clients by MSK topic: attach produce or consume."
+  value = {
+    order-audit = {
+      produce = module.kafka_produce_order-audit.arn
+      consume = module.kafka_consume_order-audit.arn
+    }
+    order-events = {
+      produce = module.kafka_produce_order-events.arn
+      consume = module.kafka_consume_order-events.arn
+    }
+    orders = {
+      produce = module.kafka_produce_orders.arn
+      consume = module.kafka_consume_orders.arn
+    }
+  }
+}
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}
