@@ -206,7 +206,11 @@ def cli_config(ws: Workspace) -> Path:
     base = ws.cache_dir / "terraform"
     cache = base / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
-    lines = [f'plugin_cache_dir = "{cache}"', ""]
+    # Roots commit no lock file, so by default every init re-installs the
+    # provider and re-links its cache entry, pulling it from under roots that
+    # are validating or planning at that moment ("fork/exec ... no such file");
+    # use the cached copy as it is (init_lock only serialises the inits).
+    lines = [f'plugin_cache_dir = "{cache}"', "plugin_cache_may_break_dependency_lock_file = true", ""]
     mirror = find_mirror()
     if mirror is not None:
         providers = json.dumps(mirrored_providers(mirror))
