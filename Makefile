@@ -2,6 +2,7 @@
 #   make demo   generate the example environment, plan it offline (plan gate included) and scan it
 #   make scan   checkov and policies/ on the generated Terraform and every root's plan
 #   make test   the whole test suite (what CI runs; it includes the scan)
+#   make bench  benchmarks (each prints its figures and fails below its target)
 
 PYTHON ?= python3
 ENV    ?= dev
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo generate validate plan scan test lock clean
+.PHONY: venv demo generate validate plan scan test bench lock clean
 
 # The virtualenv is rebuilt when the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -41,6 +42,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Benchmarks: add yours as a prerequisite-free line here.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/decoder_bench.py
 
 # Re-pin the whole dependency tree after editing pyproject.toml.
 lock:

@@ -27,7 +27,8 @@ def validate_example(module: str, scratch: Path) -> tuple[str, dict]:
         import tftest
 
         tf = tftest.TerraformTest(str(example), binary=terraform.binary(), env=terraform.environment(Workspace(REPO)))
-        tf.setup(upgrade=False)
+        with terraform.init_lock(Workspace(REPO)):
+            tf.setup(upgrade=False)
         staged = terraform.StagedRoot(example.name, example, tf)
         results[example.name] = staged.validate()
     return module, results

@@ -131,7 +131,7 @@ BAD_CATALOGS = [
     (
         "transform-source-missing-in-lambda-src",
         "domain: shop\nowner: x\ntransforms:\n  - name: clean\n    source: no_such_function\n",
-        ["catalog/shop.yaml:5: transforms[clean].source: lambda_src/no_such_function/app.py does not exist (available: json_transform"],
+        ["catalog/shop.yaml:5: transforms[clean].source: lambda_src/no_such_function/app.py does not exist (available: cw_logs_decoder, json_transform"],
     ),
     (
         "unknown-sink-kind",

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from . import firehose_checks, firehose_decisions, firehose_prefix, limits, osis_checks
+from . import firehose_checks, firehose_decisions, firehose_prefix, limits, logging_checks, msk_checks, osis_checks
 from .errors import Problem
 from .index import CatalogIndex, Entry
 from .load import Loaded, field_path
@@ -34,6 +34,8 @@ def namer_for(loaded: Loaded) -> Namer:
 def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
     index = CatalogIndex(loaded)
     namer = namer_for(loaded)
+    from . import streaming_checks  # imports this module
+
     found: list[Problem] = []
     for rule in (
         _environment,
@@ -49,6 +51,9 @@ def check(loaded: Loaded, ws: Workspace) -> list[Problem]:
         _s3_prefix_overlap,
         *osis_checks.RULES,
         *firehose_checks.RULES,
+        logging_checks.check,
+        *streaming_checks.RULES,
+        *msk_checks.RULES,
     ):
         found.extend(rule(loaded, index, namer, ws))
     return found
@@ -122,6 +127,8 @@ SINK_SOURCES["s3/firehose"] = {"kinesis", "msk"}
 SINK_SOURCES["opensearch/firehose"] = {"kinesis", "msk"}
 SINK_SOURCES["redshift/firehose"] = {"kinesis", "msk"}
 SINK_SOURCES["http/firehose"] = {"kinesis", "msk"}
+SINK_SOURCES["glue/streaming"] = {"kinesis", "msk"}
+SINK_SOURCES["redshift/streaming"] = {"kinesis", "msk"}
 
 
 def _sink_sources(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspace) -> Iterator[Problem]:
@@ -182,8 +189,8 @@ def _final_names(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Workspac
             if message:
                 yield problem(entry.domain.doc, entry.loc + ("name",), message)
     for entry in index.all("sinks"):
-        if sink_tag(entry.spec) == "opensearch/ingestion":
-            continue  # no delivery stream; osis_checks checks its names
+        if sink_tag(entry.spec) in ("opensearch/ingestion", "glue/streaming", "redshift/streaming"):
+            continue  # no delivery stream; osis_checks / streaming_checks check their names
         domain, name = entry.domain.spec.domain, entry.spec.name
         for what, value in (
             ("Firehose delivery stream", namer.delivery_stream(domain, name)),

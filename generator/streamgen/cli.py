@@ -36,6 +36,10 @@ def _counts(validated: pipeline.Validated) -> str:
         totals["topic"] += len(d.spec.topics)
         totals["sink"] += len(d.spec.sinks)
         totals["transform"] += len(d.spec.transforms)
+        if d.spec.log_sources:
+            totals["log source"] += len(d.spec.log_sources)
+        if d.spec.connectors:
+            totals["connector"] += len(d.spec.connectors)
     parts = [f"{len(domains)} domain{'s' * (len(domains) != 1)}"]
     parts += [f"{n} {k}{'s' * (n != 1)}" for k, n in totals.items()]
     return ", ".join(parts)
@@ -93,8 +97,8 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
     print(f"planning {len(roots or runner.generated_roots(ws, args.env))} roots of {args.env} ({mode}) ...", flush=True)
 
     def progress(result: runner.RootResult) -> None:
-        status = "ok" if result.ok else "FAILED"
-        print(f"  {result.root:<32} {status:<6} {result.seconds:5.1f} s", flush=True)
+        status = "FAILED" if not result.ok else ("skipped" if result.skipped else "ok")
+        print(f"  {result.root:<32} {status:<7} {result.seconds:5.1f} s", flush=True)
 
     started = time.perf_counter()
     results = runner.plan_environment(ws, args.env, roots=roots, offline=args.offline, jobs=args.jobs, progress=progress)
@@ -103,6 +107,9 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
         print(f"\n{result.root}: {result.error}", file=sys.stderr)
         for line in result.diagnostics:
             print(f"  {line}", file=sys.stderr)
+    for result in results:
+        if result.ok and result.skipped:
+            print(f"\n{result.root}: skipped: {result.skipped}")
     total = PlanSummary()
     print(f"\n{'root':<32} {'add':>5} {'change':>7} {'replace':>8} {'destroy':>8}")
     for result in results:

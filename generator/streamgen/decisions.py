@@ -92,3 +92,13 @@ def processor_parameters(use: Any) -> list[tuple[str, str]]:
         ("BufferIntervalInSeconds", None if use.buffer_interval_s is None else str(use.buffer_interval_s)),
     ]
     return [(k, v) for k, v in wanted if v is not None and v != PROCESSOR_DEFAULTS[k]]
+
+
+def kafka_replication_factor(topic: Any, cluster_type: str, broker_count: int | None) -> int | None:
+    """Replication factor of an MSK topic: the catalog's, else 3 capped by the brokers.
+
+    None on serverless clusters, where MSK fixes it (and the Kafka root writes 3).
+    """
+    if cluster_type == "serverless":
+        return None
+    return topic.replication_factor or min(3, broker_count or 3)

@@ -14,7 +14,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Entry(Generic[T]):
     domain: Domain
-    section: str  # "topics" | "sinks" | "transforms"
+    section: str  # "topics" | "sinks" | "transforms" | "log_sources" | "connectors"
     position: int
     spec: T
 
@@ -46,6 +46,8 @@ class CatalogIndex:
             "topics": {},
             "transforms": {},
             "sinks": {},
+            "log_sources": {},
+            "connectors": {},
         }
         self.duplicates: list[Entry[Any]] = []
         for domain in loaded.domains:

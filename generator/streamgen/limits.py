@@ -35,6 +35,17 @@ FIREHOSE_SERVERLESS_POLICY_NAME_MAX = 32  # OpenSearch Serverless access policy 
 
 # Kafka / MSK
 KAFKA_TOPIC_NAME_MAX = 249
+KAFKA_PARTITIONS_MAX = 10_000  # per topic; brokers' own limits are far below in practice
+MSK_SERVERLESS_REPLICATION = 3  # MSK Serverless fixes the replication factor
+
+# MSK Connect (API reference: mcuCount 1/2/4/8; worker counts 1-10 per connector;
+# the seed articles' 300-worker limit is the account-wide soft quota)
+MSK_CONNECT_MCU = (1, 2, 4, 8)
+MSK_CONNECT_WORKERS = (1, 10)
+MSK_CONNECT_ACCOUNT_WORKERS = 300
+MSK_CONNECT_NAME_MAX = 128
+MSK_CONNECT_VERSIONS = ("2.7.1", "3.7.x")
+IAM_POLICY_NAME_MAX = 128
 
 # Lambda
 LAMBDA_NAME_MAX = 64
@@ -51,6 +62,9 @@ LOG_RETENTION_DAYS = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
 LOG_GROUP_NAME_MAX = 512
+LOG_FILTER_PATTERN_MAX = 1024  # PutSubscriptionFilter filterPattern
+LOG_SUBSCRIPTION_FILTERS_PER_GROUP = 2
+LOG_DESTINATION_NAME_MAX = 512
 
 # OpenSearch Ingestion (OSIS) pipelines
 OSIS_PIPELINE_NAME = (3, 28)  # lowercase letters, digits and '-', starting with a letter
@@ -62,3 +76,14 @@ OSIS_MAX_PROCESSORS = 20  # our cap, to keep a pipeline reviewable
 OSIS_BODY_MAX_CHARS = 24_000  # CreatePipeline PipelineConfigurationBody
 KINESIS_ON_DEMAND_INITIAL_SHARDS = 4  # write capacity an on-demand stream starts with (4 MB/s)
 OPENSEARCH_INDEX_NAME_MAX_BYTES = 255
+
+# AWS Glue streaming jobs
+GLUE_WORKERS = (2, 299)  # NumberOfWorkers for G.025X/G.1X/G.2X
+GLUE_WINDOW_SECONDS = (1, 3600)  # forEachBatch windowSize
+GLUE_NAME_MAX = 255  # jobs, connections, security configurations
+GLUE_PARTITION_KEYS_MAX = 10
+
+# Redshift streaming ingestion
+REDSHIFT_IDENTIFIER_MAX = 127
+REDSHIFT_IAM_ROLES_PER_TARGET = 50  # roles associated with one cluster or namespace
+REDSHIFT_LITERAL_MAX = 65535  # longest VARCHAR, bounds the view definition passed to CALL

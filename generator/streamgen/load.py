@@ -54,6 +54,8 @@ def field_path(data: Any, loc: Loc) -> tuple[Loc, str]:
     shown = ""
     node = data
     for position, part in enumerate(loc):
+        if part == "[key]":  # Pydantic's marker for an invalid dict key: the key itself is the field
+            continue
         last = position == len(loc) - 1
         if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             item = node[part]

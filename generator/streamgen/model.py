@@ -59,6 +59,7 @@ class MskCluster:
     broker_count: int | None
     subnet_ids: list[str]
     security_group_ids: list[str]
+    kafka_version: str | None = None
 
     def topic_arn(self, topic: str) -> str:
         return self._child("topic", topic)
@@ -350,6 +351,247 @@ class MskClusterPolicy(Component):
         found.consumers.append(consumer)
 
 
+@dataclass(frozen=True)
+class Provider:
+    """An AWS provider configuration of a root: the default one, or an alias per other account."""
+
+    alias: str | None
+    account_id: str
+    role_arn: str | None
+    role_local: str  # the local holding role_arn (an offline plan sets it to null)
+
+
+@dataclass(frozen=True)
+class LogDestination(Component):
+    """A CloudWatch Logs destination in the logging account, with its stream and role."""
+
+    full_name: str
+    arn: str
+    role_name: str
+    stream: Stream
+    source_account_ids: list[str]
+    organization_id: str | None
+
+
+@dataclass(frozen=True)
+class LogDelivery(Component):
+    """Firehose from a log source's stream to the central bucket, decoding on the way."""
+
+    full_name: str
+    arn: str
+    role_name: str
+    account_id: str
+    stream: Stream
+    bucket: Bucket
+    prefix: str
+    error_prefix: str
+    buffer_size_mb: int
+    buffer_interval_s: int
+    decoder: Function | None  # None: Firehose's native CloudWatch Logs processors
+    decoder_buffer_mb: str | None  # Lambda processor BufferSizeInMBs, when not Firehose's default
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+    protected: bool
+
+
+@dataclass(frozen=True)
+class LogSubscription(Component):
+    """Subscription filters of one log source, in its application account."""
+
+    filter_name: str
+    account_id: str
+    provider_alias: str
+    log_groups: list[str]
+    filter_pattern: str
+    destination: LogDestination
+
+
+@dataclass(frozen=True)
+class GlueIcebergTable(Component):
+    """An Iceberg table in the Glue Data Catalog (created by Glue, then written by a job)."""
+
+    database: GlueDatabase
+    table_name: str
+    description: str
+    columns: list[Column]  # Iceberg types (int/string for tinyint/smallint/char/varchar)
+    location: str
+    protected: bool
+
+
+@dataclass(frozen=True)
+class GlueKafkaSource:
+    """How a Glue job reaches an MSK topic: the connection's network and IAM scope."""
+
+    topic: KafkaTopic
+    group_arn: str
+    vpc_id: str
+    subnet_id: str
+    security_group_ids: list[str]
+
+
+@dataclass(frozen=True)
+class GlueStreamingJob(Component):
+    full_name: str
+    arn: str
+    role_name: str
+    description: str
+    glue_version: str
+    worker_type: str
+    workers: int
+    window_size_s: int
+    starting_position: str
+    format: str  # parquet | iceberg
+    source: Stream | KafkaTopic
+    kafka: GlueKafkaSource | None
+    bucket: Bucket
+    data_prefix: str
+    error_prefix: str
+    temp_prefix: str
+    checkpoint_location: str
+    script_key: str
+    script_file: str  # relative to the root directory
+    script: Any  # glue_script.ScriptSpec, rendered by render.py
+    table: Any  # GlueTable (parquet) or GlueIcebergTable
+    kms_key_arn: str
+    logs_kms_key_arn: str
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class RedshiftRole:
+    """One domain's streaming-ingestion role for one Redshift target."""
+
+    domain: str
+    role_name: str
+    arn: str
+    kinesis_streams: list[tuple[str, str]]  # (stream ARN, KMS key ARN), filled as sinks resolve
+    msk_topics: list[tuple[str, str, str]]  # (cluster ARN, topic ARN, group ARN)
+
+
+@dataclass(frozen=True)
+class RedshiftAccess(Component):
+    """The roles Redshift assumes to read streams, per target, in the shared root."""
+
+    target_type: str  # workgroup | cluster
+    target_key: str
+    cluster_identifier: str | None
+    namespace: str | None
+    roles: dict[str, RedshiftRole]  # by domain
+    keep_role_arns: list[str]
+
+
+@dataclass(frozen=True)
+class RedshiftView:
+    sink: str
+    schema: str
+    view: str
+    ddl: str  # CREATE MATERIALIZED VIEW ...
+    statement: str  # the CALL that creates it when absent
+    source_name: str  # stream or Kafka topic
+    file: str  # statement file, relative to the root directory
+
+
+@dataclass(frozen=True)
+class RedshiftStatement:
+    key: str
+    sql: str
+    file: str  # relative to the root directory
+
+
+@dataclass(frozen=True)
+class RedshiftStreamingSql(Component):
+    """One domain's schemas and views in one Redshift target (Data API statements)."""
+
+    target_type: str
+    target_key: str
+    workgroup_name: str | None
+    cluster_identifier: str | None
+    database: str
+    secret_arn: str | None
+    db_user: str | None
+    role_arn: str
+    schemas: dict[str, RedshiftStatement]
+    procedure: RedshiftStatement
+    external_schemas: dict[str, RedshiftStatement]
+    views: dict[str, RedshiftView]
+
+
+@dataclass(frozen=True)
+class KafkaAccessPolicy(Component):
+    """A managed IAM policy for Kafka clients (IAM auth): produce, consume or consumer groups."""
+
+    policy_name: str
+    description: str
+    cluster: MskCluster
+    read_topics: list[str]  # Kafka topic names
+    write_topics: list[str]
+    groups: list[str]  # consumer group names or prefixes ending in '*'
+    purpose: str  # produce | consume | groups
+
+
+@dataclass(frozen=True)
+class ConnectPlugin(Component):
+    """An MSK Connect custom plugin created from a ZIP/JAR in S3 (one per domain that uses it)."""
+
+    key: str  # env.yaml msk_connect.plugins key
+    plugin_name: str
+    description: str
+    content_type: str
+    bucket_arn: str
+    file_key: str
+    object_version: str | None
+
+
+@dataclass(frozen=True)
+class ConnectorCapacity:
+    mode: str  # autoscaling | provisioned
+    mcu_per_worker: int
+    min_workers: int  # provisioned: the worker count
+    max_workers: int
+    scale_in_cpu_percent: int | None
+    scale_out_cpu_percent: int | None
+
+
+@dataclass(frozen=True)
+class ConnectSecretUse:
+    key: str  # env.yaml msk_connect.secrets key
+    name: str
+    arn: str
+    kms_key_arn: str | None
+
+
+@dataclass(frozen=True)
+class Connector(Component):
+    """An MSK Connect connector with its worker configuration, role and log group."""
+
+    full_name: str
+    kind: str
+    direction: str  # sink | source
+    role_name: str
+    plugin: ConnectPlugin
+    cluster: MskCluster
+    kafkaconnect_version: str
+    capacity: ConnectorCapacity
+    tasks_max: int
+    configuration: dict[str, str]  # connector properties, sorted
+    worker_properties: dict[str, str]  # without the ones the module manages
+    read_topics: list[KafkaTopic]
+    write_topics: list[KafkaTopic]
+    internal_topics: list[str]  # topics the connector creates and owns (Debezium schema history)
+    consumer_groups: list[str]
+    offset_storage_topic: str | None  # sources: a stable offsets topic survives replacement
+    s3_bucket: Bucket | None
+    s3_prefix: str | None
+    s3_kms_key_arn: str | None
+    event_bus_arn: str | None
+    glue_registry_arn: str | None
+    secrets: list[ConnectSecretUse]
+    logs_kms_key_arn: str
+    log_retention_days: int
+    summary: str  # one line for the generated comment
+
+
 @dataclass
 class Root:
     """One generated Terraform root module, with its own state."""
@@ -365,6 +607,24 @@ class Root:
     glue_tables: list[GlueTable] = field(default_factory=list)
     ingestion_pipelines: list[IngestionPipeline] = field(default_factory=list)
     msk_cluster_policies: list[MskClusterPolicy] = field(default_factory=list)
+    # A root in another account than the environment's: its default provider.
+    provider: Provider | None = None
+    provider_aliases: list[Provider] = field(default_factory=list)
+    log_streams: list[Stream] = field(default_factory=list)
+    log_decoders: list[Function] = field(default_factory=list)
+    log_destinations: list[LogDestination] = field(default_factory=list)
+    log_deliveries: list[LogDelivery] = field(default_factory=list)
+    log_subscriptions: list[LogSubscription] = field(default_factory=list)
+    glue_iceberg_tables: list[GlueIcebergTable] = field(default_factory=list)
+    glue_jobs: list[GlueStreamingJob] = field(default_factory=list)
+    redshift_access: list[RedshiftAccess] = field(default_factory=list)
+    redshift_sql: list[RedshiftStreamingSql] = field(default_factory=list)
+    kafka_access_policies: list[KafkaAccessPolicy] = field(default_factory=list)
+    connect_plugins: list[ConnectPlugin] = field(default_factory=list)
+    connectors: list[Connector] = field(default_factory=list)
+    kind: str = "aws"  # aws | kafka (Mongey/kafka provider: topics only)
+    kafka_topics: list[KafkaTopic] = field(default_factory=list)  # kafka roots only
+    kafka_clusters: list[MskCluster] = field(default_factory=list)  # kafka roots: one provider alias each
 
     @property
     def components(self) -> list[Component]:
@@ -377,6 +637,18 @@ class Root:
             *self.glue_tables,
             *self.ingestion_pipelines,
             *self.msk_cluster_policies,
+            *self.log_streams,
+            *self.log_decoders,
+            *self.log_destinations,
+            *self.log_deliveries,
+            *self.log_subscriptions,
+            *self.glue_iceberg_tables,
+            *self.glue_jobs,
+            *self.redshift_access,
+            *self.redshift_sql,
+            *self.kafka_access_policies,
+            *self.connect_plugins,
+            *self.connectors,
         ]
 
     @property
@@ -412,3 +684,4 @@ class Resolved:
     # allow_destroy of every catalog topic and sink, by origin ("file:line"): components
     # without a twin (Glue tables, pipelines) inherit it from the entry that declared them
     entry_allows_destroy: dict[str, bool] = field(default_factory=dict)
+    kafka_provider_version: str = "0.12.1"  # Mongey/kafka, for kafka/<domain> roots

@@ -114,6 +114,8 @@ NAME_RULES: dict[str, tuple[int, re.Pattern[str]]] = {
     "S3 bucket": (limits.S3_BUCKET_NAME[1], re.compile(r"[a-z0-9][a-z0-9.-]+[a-z0-9]")),
     "Kafka topic": (limits.KAFKA_TOPIC_NAME_MAX, re.compile(r"[a-zA-Z0-9._-]+")),
     "OpenSearch Ingestion pipeline": (limits.OSIS_PIPELINE_NAME[1], re.compile(r"[a-z][a-z0-9-]{2,}")),
+    "MSK Connect connector": (limits.MSK_CONNECT_NAME_MAX, re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")),
+    "IAM policy": (limits.IAM_POLICY_NAME_MAX, re.compile(r"[\w+=,.@-]+")),
 }
 
 

@@ -15,17 +15,28 @@ Commands go through tftest, which parses plan JSON and cleans up after itself.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
-import time
+import threading
+import urllib.parse
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tftest
+
+try:
+    import fcntl
+except ImportError:  # Windows: threads are still serialised
+    fcntl = None  # type: ignore[assignment]
 
 from .workspace import Workspace
 
@@ -56,8 +67,116 @@ provider "aws" {
 """
 
 
+_OFFLINE_PROVIDER_SETTINGS = """\
+  access_key                  = "offline-plan"
+  secret_key                  = "offline-plan"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # the account cannot be checked without calling STS
+  allowed_account_ids = null
+"""
+_PROVIDER_BLOCK = re.compile(r'^provider\s+"aws"\s*\{(.*?)^\}', re.MULTILINE | re.DOTALL)
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
+_ROLE_LOCAL = re.compile(r"^\s*(deploy_role_arn[A-Za-z0-9_]*)\s*=", re.MULTILINE)
+
+
+def offline_override(tf_files: dict[str, str]) -> str:
+    """The offline override for a root, from the providers it declares.
+
+    Every ``provider "aws"`` block (the default one and each alias) gets dummy
+    credentials, the ``skip_*`` flags and no account check; every deploy-role
+    local (``deploy_role_arn``, ``deploy_role_arn_<alias>``) becomes null, so
+    no provider tries to assume a role. Override files merge by provider name
+    and alias, and local by local.
+    """
+    aliases: set[str | None] = set()
+    locals_: set[str] = set()
+    for name, text in sorted(tf_files.items()):
+        for block in _PROVIDER_BLOCK.finditer(text):
+            found = _ALIAS.search(block.group(1))
+            aliases.add(found.group(1) if found else None)
+        locals_.update(_ROLE_LOCAL.findall(text))
+    lines = [
+        "# Written by streamgen into a scratch copy for an offline plan; never committed.",
+        "# Dummy credentials and a local backend: nothing here reaches AWS.",
+        "terraform {",
+        '  backend "local" {}',
+        "}",
+    ]
+    if locals_:
+        width = max(map(len, locals_))
+        lines += ["", "locals {", *(f"  {name.ljust(width)} = null" for name in sorted(locals_)), "}"]
+    for alias in sorted(aliases, key=lambda a: (a is not None, a or "")):
+        lines += ["", 'provider "aws" {']
+        if alias is not None:
+            lines += [f'  alias = "{alias}"', ""]
+        lines.append(_OFFLINE_PROVIDER_SETTINGS.rstrip("\n"))
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def offline_override_for(root_dir: Path) -> str:
+    return offline_override({p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")})
+
+
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+REGISTRY_HOST = "registry.terraform.io"
+
+
 class TerraformError(Exception):
     pass
+
+
+_SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def provider_address(source: str) -> str:
+    """'Mongey/kafka' -> 'registry.terraform.io/mongey/kafka' (addresses are case-insensitive)."""
+    parts = source.lower().split("/")
+    return "/".join(([REGISTRY_HOST] if len(parts) == 2 else []) + parts)
+
+
+def required_providers(root_dir: Path) -> list[str]:
+    """Provider addresses a root's ``required_providers`` name (module sources are skipped)."""
+    found = set()
+    for path in sorted(root_dir.glob("*.tf")):
+        for source in _SOURCE.findall(path.read_text()):
+            if source.startswith((".", "/")) or "::" in source or "//" in source or source.count("/") not in (1, 2):
+                continue  # a module source
+            found.add(provider_address(source))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    if proxy:
+        parsed = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host, port = parsed.hostname or host, parsed.port or 3128
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def provider_unavailable(address: str) -> str | None:
+    """Why ``terraform init`` cannot install a provider here (None when it can)."""
+    mirror = find_mirror()
+    if mirror is not None and (mirror / address).is_dir():
+        return None
+    host = address.split("/")[0]
+    if _reachable(host):
+        return None
+    where = f"the provider mirror {mirror}" if mirror is not None else "any provider mirror"
+    return f"provider {address} is not in {where} and {host} cannot be reached"
+
+
+def offline_plannable(providers: list[str]) -> bool:
+    """Offline plans stub only the AWS provider; others (Kafka) talk to their service."""
+    return all(p == AWS_PROVIDER or p.startswith("terraform.io/builtin/") for p in providers)
 
 
 def find_mirror() -> Path | None:
@@ -87,8 +206,10 @@ def cli_config(ws: Workspace) -> Path:
     base = ws.cache_dir / "terraform"
     cache = base / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
-    # Scratch copies have no lock file; without this flag every init re-installs
-    # the provider into the shared cache, and parallel inits race on it.
+    # Roots commit no lock file, so by default every init re-installs the
+    # provider and re-links its cache entry, pulling it from under roots that
+    # are validating or planning at that moment ("fork/exec ... no such file");
+    # use the cached copy as it is (init_lock only serialises the inits).
     lines = [f'plugin_cache_dir = "{cache}"', "plugin_cache_may_break_dependency_lock_file = true", ""]
     mirror = find_mirror()
     if mirror is not None:
@@ -131,6 +252,26 @@ def binary() -> str:
     return found
 
 
+@contextlib.contextmanager
+def init_lock(ws: Workspace) -> Iterator[None]:
+    """Serialise `terraform init` across threads and processes: concurrent inits
+    filling the one shared plugin cache fail ("failed to create directory",
+    "no package ... cached"). An init from a warm cache takes a second or two."""
+    path = ws.cache_dir / "terraform" / "init.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _INIT_THREAD_LOCK, path.open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_INIT_THREAD_LOCK = threading.Lock()  # flock is per process; threads need their own lock
+
+
 @dataclass
 class StagedRoot:
     """A scratch copy of one root, ready for terraform."""
@@ -138,16 +279,12 @@ class StagedRoot:
     name: str
     path: Path
     tf: tftest.TerraformTest
+    ws: Workspace | None = None
 
     def init(self) -> str:
-        try:
+        if self.ws is None:
             return self.tf.setup(upgrade=False)
-        except Exception as exc:  # tftest raises its own error type with terraform's output
-            # Two inits filling an empty plugin cache at once: the loser finds the
-            # entry the winner just made. The cache is complete now; once more.
-            if "failed to create directory" not in str(exc) and "file exists" not in str(exc):
-                raise
-            time.sleep(1)
+        with init_lock(self.ws):
             return self.tf.setup(upgrade=False)
 
     def validate(self) -> dict[str, Any]:
@@ -184,17 +321,20 @@ def stage(
     for item in source_dir.iterdir():
         if item.is_file() and item.suffix in (".tf", ".zip", ".json") and not item.name.endswith("_override.tf"):
             shutil.copy2(item, target / item.name)
+        elif item.is_dir() and not item.name.startswith("."):
+            # files the root reads with path.root (Glue scripts, SQL statements)
+            shutil.copytree(item, target / item.name)
     for link in ("modules", ".build"):
         dest = scratch / link
         if not dest.exists() and (ws.root / link).exists():
             try:
                 dest.symlink_to((ws.root / link).resolve(), target_is_directory=True)
-            except FileExistsError:  # another root staged into the same scratch at the same moment
-                pass
+            except FileExistsError:
+                pass  # another root staged in parallel made it first
     for name, text in (overrides or {}).items():
         (target / name).write_text(text)
     tf = tftest.TerraformTest(str(target), binary=binary(), env=environment(ws, env))
-    return StagedRoot(rel.as_posix(), target, tf)
+    return StagedRoot(rel.as_posix(), target, tf, ws)
 
 
 def scratch_dir(work_dir: Path, label: str) -> Path:

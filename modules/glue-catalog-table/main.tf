@@ -18,6 +18,13 @@ locals {
       serde  = "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
       params = { "serialization.format" = "1" }
     }
+    # Plain text, one row per line in a single string column (raw log lines).
+    lines = {
+      input  = "org.apache.hadoop.mapred.TextInputFormat"
+      output = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+      serde  = "org.apache.hadoop.hive.serde2.RegexSerDe"
+      params = { "input.regex" = "^(.*)$" }
+    }
   }
   format = local.formats[var.format]
   table_parameters = merge(

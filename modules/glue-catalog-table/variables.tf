@@ -59,13 +59,18 @@ variable "location" {
 }
 
 variable "format" {
-  description = "Storage format: json (newline-delimited), parquet or orc."
+  description = "Storage format: json (newline-delimited), parquet, orc, or lines (plain text, each line one row of a single string column)."
   type        = string
   default     = "json"
 
   validation {
-    condition     = contains(["json", "parquet", "orc"], var.format)
-    error_message = "format must be json, parquet or orc."
+    condition     = contains(["json", "parquet", "orc", "lines"], var.format)
+    error_message = "format must be json, parquet, orc or lines."
+  }
+
+  validation {
+    condition     = var.format != "lines" || (length(var.columns) == 1 && try(var.columns[0].type, "") == "string")
+    error_message = "format lines takes exactly one string column."
   }
 }
 

@@ -139,11 +139,16 @@ variable "security_group_ids" {
 }
 
 variable "policy_statements" {
-  description = "Extra IAM statements for the execution role. Resources must be concrete ARNs: \"*\" is refused."
+  description = "Extra IAM statements for the execution role, optionally with conditions (e.g. kms:ViaService). Resources must be concrete ARNs: \"*\" is refused."
   type = list(object({
     sid       = string
     actions   = list(string)
     resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
   }))
   default = []
 

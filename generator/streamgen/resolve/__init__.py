@@ -22,7 +22,9 @@ from ..lambda_build import Package
 from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
-from . import core, firehose, osis
+from . import core, firehose, logging, msk, osis
+from . import glue as glue_resolver
+from . import redshift as redshift_resolver
 from .context import SHARED_ROOT, Context, domain_root
 
 SinkResolver = Callable[[Context, Entry[Any]], None]
@@ -34,6 +36,8 @@ SINK_RESOLVERS: dict[str, SinkResolver] = {
 SINK_RESOLVERS["opensearch/firehose"] = firehose.delivery_stream
 SINK_RESOLVERS["redshift/firehose"] = firehose.delivery_stream
 SINK_RESOLVERS["http/firehose"] = firehose.delivery_stream
+SINK_RESOLVERS["glue/streaming"] = glue_resolver.glue_sink
+SINK_RESOLVERS["redshift/streaming"] = redshift_resolver.redshift_sink
 
 
 def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
@@ -65,13 +69,16 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
         ctx.add(function, "functions")
     for entry in ctx.index.all("sinks"):
         SINK_RESOLVERS[sink_tag(entry.spec)](ctx, entry)
+    logging.central_logging(ctx)
+    msk.resolve_msk(ctx, kafka_topics)
 
     entry_allows_destroy = {
         str(ctx.origin(entry)): bool(getattr(entry.spec, "allow_destroy", False))
         for kind in ("topics", "sinks")
         for entry in ctx.index.all(kind)
     }
-    roots = [ctx.roots[k] for k in sorted(ctx.roots)]
+    # A domain with nothing deployable here (only log sources, say) gets no root.
+    roots = [ctx.roots[k] for k in sorted(ctx.roots) if k == SHARED_ROOT or ctx.roots[k].components or ctx.roots[k].kafka_topics]
     return Resolved(
         env=env.name,
         account_id=env.account_id,
@@ -94,12 +101,13 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
         msk_clusters=dict(ctx.msk_clusters),
         kafka_topics=kafka_topics,
         entry_allows_destroy=entry_allows_destroy,
+        kafka_provider_version=env.terraform.kafka_provider_version,
     )
 
 
 def lambda_sources(loaded: Loaded) -> set[str]:
     """The lambda_src folders the catalog uses (to build before resolving)."""
-    return {t.source for d in loaded.domains for t in d.spec.transforms}
+    return {t.source for d in loaded.domains for t in d.spec.transforms} | logging.lambda_sources(loaded)
 
 
 __all__ = ["SINK_RESOLVERS", "Context", "Stream", "lambda_sources", "resolve"]

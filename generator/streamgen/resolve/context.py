@@ -38,6 +38,10 @@ class Context:
         self.msk_clusters: dict[str, MskCluster] = {}
         self.msk_cluster_policies: dict[str, MskClusterPolicy] = {}  # by cluster key, created on first grant
         self.roots: dict[str, Root] = {}
+        # Redshift streaming: one access component per target (shared root),
+        # one SQL component per domain and target; filled as sinks resolve.
+        self.redshift_access: dict[tuple[str, str], Any] = {}
+        self.redshift_sql: dict[tuple[str, str, str], Any] = {}
 
     # --- provenance and tags ---
     def origin(self, entry: Entry[Any]) -> Origin:

@@ -32,6 +32,7 @@ def msk_clusters(ctx: Context) -> None:
             broker_count=spec.broker_count,
             subnet_ids=list(spec.subnet_ids or network.subnet_ids),
             security_group_ids=list(spec.security_group_ids or network.security_group_ids),
+            kafka_version=spec.kafka_version,
         )
 
 
@@ -62,10 +63,7 @@ def kafka_topic(ctx: Context, entry: Entry[Any]) -> KafkaTopic:
     topic, domain = entry.spec, entry.domain.spec.domain
     cluster = ctx.msk_clusters[topic.cluster]
     kafka_name = ctx.namer.kafka_topic(domain, topic.name)
-    if cluster.type == "serverless":
-        replication = None
-    else:
-        replication = topic.replication_factor or min(3, cluster.broker_count or 3)
+    replication = decisions.kafka_replication_factor(topic, cluster.type, cluster.broker_count)
     return KafkaTopic(
         domain=domain,
         name=topic.name,

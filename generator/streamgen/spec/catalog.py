@@ -14,9 +14,11 @@ from pydantic import Field, model_validator
 from .. import limits
 from ..secrets import plaintext_secret_keys
 from .base import FieldError, Spec, pattern_type, tagged_union
+from .connectors import Connector
 from .env import StreamMode
 from .names import DomainName, ResourceName, TagKey, TagValue, TopicName
 from .schema import RecordSchema
+from .logging import LogSource
 from .sinks import Sink
 
 EnvVarName = pattern_type(r"[a-zA-Z][a-zA-Z0-9_]{0,127}", "must be a valid environment variable name")
@@ -135,3 +137,7 @@ class DomainFile(Spec):
     topics: list[Topic] = []
     transforms: list[Transform] = []
     sinks: list[Sink] = []
+    log_sources: list[LogSource] = []
+    """CloudWatch log groups of application accounts to centralise (see env.yaml central_logging)."""
+    connectors: list[Connector] = []
+    """MSK Connect connectors: sinks reading MSK topics, sources (CDC, JDBC) writing them."""

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .. import limits
 from .base import FieldError, Spec, pattern_type
+from .msk_connect import MskConnectSettings
 from .names import (
     AccountId,
     KmsKeyArn,
@@ -185,6 +186,8 @@ class TerraformSettings(Spec):
     required_version: str = ">= 1.10.0"
     aws_provider_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "5.100.0"
     """Exact provider version for generated roots (modules accept a range)."""
+    kafka_provider_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "0.12.1"
+    """Exact Mongey/kafka provider version for the kafka/<domain> roots (MSK topics)."""
 
 
 MskClusterArn = pattern_type(
@@ -246,6 +249,9 @@ class RedshiftWorkgroup(Spec):
     database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
     admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
     """Secrets Manager secret with database credentials (used by the Data API and Firehose COPY)."""
+    iam_role_arns: list[RoleArn] = []
+    """Roles the namespace's owner has associated with it (its iam_roles). Streaming-ingestion views are
+    generated once the role streamgen creates for them is listed here (see docs/glue-redshift.md)."""
 
 
 class RedshiftCluster(Spec):
@@ -257,11 +263,44 @@ class RedshiftCluster(Spec):
     """host:port of the cluster endpoint."""
     database: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] = "dev"
     admin_secret_arn: Annotated[str, Field(pattern=r"^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")] | None = None
+    iam_role_arns: list[RoleArn] = []
+    """Other roles associated with the cluster. streamgen manages the cluster's role list (it is one
+    authoritative list in AWS): roles listed here are kept next to the streaming-ingestion roles."""
+    db_user: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_$]{0,126}$")] | None = None
+    """Database user for the Data API with temporary IAM credentials, when there is no admin_secret_arn."""
 
 
 class RedshiftTargets(Spec):
     workgroups: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], RedshiftWorkgroup] = {}
     clusters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")], RedshiftCluster] = {}
+
+
+AccountName = pattern_type(
+    r"[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?",
+    "must be 1-32 lowercase letters, digits or '-', starting with a letter (it names a Terraform provider alias)",
+)
+OrganizationId = pattern_type(r"o-[a-z0-9]{10,32}", "must be an AWS Organizations id like 'o-a1b2c3d4e5'")
+
+
+class Account(Spec):
+    """Another AWS account of the environment, in the environment's Region, deployed through its own role."""
+
+    account_id: AccountId
+    deploy_role_arn: RoleArn
+    """Role the pipeline assumes in that account; generated roots get a provider (alias) per account."""
+    kms: KmsKeys | None = None
+    """Customer managed keys in that account (required for the central logging account)."""
+    network: Network | None = None
+    """Private subnets and security groups in that account for Lambda functions (none: outside a VPC)."""
+
+
+class CentralLogging(Spec):
+    """Where catalog log sources deliver: the logging account's destinations, streams, bucket and tables."""
+
+    account: AccountName
+    """Key of the logging account in ``accounts``."""
+    organization_id: OrganizationId | None = None
+    """When set, destination policies also require the subscribing account to be in this organization."""
 
 
 class Environment(Spec):
@@ -291,3 +330,9 @@ class Environment(Spec):
     """OpenSearch domains and serverless collections sinks can write to, by name."""
     redshift: RedshiftTargets = RedshiftTargets()
     """Redshift Serverless workgroups and provisioned clusters sinks can write to, by name."""
+    accounts: dict[AccountName, Account] = {}
+    """Other accounts by name (logging account, application accounts), all in this environment's Region."""
+    central_logging: CentralLogging | None = None
+    """The logging account that catalog ``log_sources`` deliver to."""
+    msk_connect: MskConnectSettings = MskConnectSettings()
+    """MSK Connect plugins, secrets and targets that connectors refer to by key."""

@@ -19,11 +19,16 @@ __all__ = ["Compression", "FileExtension", "S3Sink", "SinkBase", "TransformRef",
 # Own module; it re-declares the common fields (it reads up to 4 topics) so it
 # does not import this module back.
 from .opensearch_ingestion import OpenSearchIngestionSink  # noqa: E402
+# Kinds in their own modules import SinkBase from here, so they come after it.
+from .glue import GlueStreamingSink  # noqa: E402
+from .redshift import RedshiftStreamingSink  # noqa: E402
 
 # The engine used when a sink does not say `via`.
 DEFAULT_VIA = {"s3": "firehose"}
 DEFAULT_VIA["opensearch"] = "firehose"
 DEFAULT_VIA["http"] = "firehose"
+DEFAULT_VIA["glue"] = "streaming"
+DEFAULT_VIA["redshift"] = "streaming"
 
 # "<kind>/<via>" -> model. Each sink kind registers here.
 SINK_KINDS: dict[str, type[SinkBase]] = {
@@ -33,6 +38,8 @@ SINK_KINDS: dict[str, type[SinkBase]] = {
 SINK_KINDS["opensearch/firehose"] = OpenSearchSink
 SINK_KINDS["redshift/firehose"] = RedshiftFirehoseSink
 SINK_KINDS["http/firehose"] = HttpSink
+SINK_KINDS["glue/streaming"] = GlueStreamingSink
+SINK_KINDS["redshift/streaming"] = RedshiftStreamingSink
 
 
 def sink_topics(sink: Any) -> list[tuple[tuple[Any, ...], str]]:

@@ -19,6 +19,25 @@ module "function" {
   environment_variables = {
     LOG_LEVEL = "INFO"
   }
+
+  # e.g. putting records back into an encrypted source stream
+  policy_statements = [
+    {
+      sid       = "PutRecords"
+      actions   = ["kinesis:PutRecords"]
+      resources = ["arn:aws:kinesis:eu-west-1:111111111111:stream/example-source"]
+    },
+    {
+      sid       = "EncryptForStream"
+      actions   = ["kms:GenerateDataKey"]
+      resources = ["arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.eu-west-1.amazonaws.com"]
+      }]
+    },
+  ]
 }
 
 output "function_arn" {

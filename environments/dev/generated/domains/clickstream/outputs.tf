@@ -24,12 +24,32 @@ output "delivery_streams" {
   }
 }
 
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}
+
 output "stateful_resources" {
   description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
     bucket_data = {
       kind          = "bucket"
       entry         = "clickstream/data"
+      origin        = "catalog/clickstream.yaml:2"
+      allow_destroy = false
+    }
+    kafka_groups_events = {
+      kind          = "kafka"
+      entry         = "clickstream/events"
+      origin        = "catalog/clickstream.yaml:2"
+      allow_destroy = false
+    }
+    kafka_groups_main = {
+      kind          = "kafka"
+      entry         = "clickstream/main"
       origin        = "catalog/clickstream.yaml:2"
       allow_destroy = false
     }

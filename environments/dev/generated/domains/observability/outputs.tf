@@ -49,6 +49,24 @@ output "glue_tables" {
   }
 }
 
+output "kafka_topic_policies" {
+  description = "Managed policies for Kafka clients by MSK topic: attach produce or consume."
+  value = {
+    audit = {
+      produce = module.kafka_produce_audit.arn
+      consume = module.kafka_consume_audit.arn
+    }
+  }
+}
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}
+
 output "stateful_resources" {
   description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
@@ -62,6 +80,30 @@ output "stateful_resources" {
       kind          = "glue"
       entry         = "observability/catalog"
       origin        = "catalog/observability.yaml:10"
+      allow_destroy = false
+    }
+    kafka_consume_audit = {
+      kind          = "kafka"
+      entry         = "observability/audit"
+      origin        = "catalog/observability.yaml:20"
+      allow_destroy = false
+    }
+    kafka_groups_events = {
+      kind          = "kafka"
+      entry         = "observability/events"
+      origin        = "catalog/observability.yaml:10"
+      allow_destroy = false
+    }
+    kafka_groups_main = {
+      kind          = "kafka"
+      entry         = "observability/main"
+      origin        = "catalog/observability.yaml:10"
+      allow_destroy = false
+    }
+    kafka_produce_audit = {
+      kind          = "kafka"
+      entry         = "observability/audit"
+      origin        = "catalog/observability.yaml:20"
       allow_destroy = false
     }
     sink_alerts-webhook = {

@@ -32,12 +32,32 @@ output "delivery_streams" {
   }
 }
 
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}
+
 output "stateful_resources" {
   description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
     bucket_data = {
       kind          = "bucket"
       entry         = "payments/data"
+      origin        = "catalog/payments.yaml:2"
+      allow_destroy = false
+    }
+    kafka_groups_events = {
+      kind          = "kafka"
+      entry         = "payments/events"
+      origin        = "catalog/payments.yaml:2"
+      allow_destroy = false
+    }
+    kafka_groups_main = {
+      kind          = "kafka"
+      entry         = "payments/main"
       origin        = "catalog/payments.yaml:2"
       allow_destroy = false
     }

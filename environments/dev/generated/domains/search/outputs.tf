@@ -26,6 +26,32 @@ output "ingestion_pipelines" {
   }
 }
 
+output "kafka_topic_policies" {
+  description = "Managed policies for Kafka clients by MSK topic: attach produce or consume."
+  value = {
+    order-audit = {
+      produce = module.kafka_produce_order-audit.arn
+      consume = module.kafka_consume_order-audit.arn
+    }
+    order-events = {
+      produce = module.kafka_produce_order-events.arn
+      consume = module.kafka_consume_order-events.arn
+    }
+    orders = {
+      produce = module.kafka_produce_orders.arn
+      consume = module.kafka_consume_orders.arn
+    }
+  }
+}
+
+output "kafka_group_policies" {
+  description = "Managed policies for this domain's consumer groups ('<domain>.*') by MSK cluster."
+  value = {
+    events = module.kafka_groups_events.arn
+    main   = module.kafka_groups_main.arn
+  }
+}
+
 output "stateful_resources" {
   description = "Every module's owner (catalog entry) and whether it allows destroying the module's stateful resources."
   value = {
@@ -57,6 +83,54 @@ output "stateful_resources" {
       kind          = "sink"
       entry         = "search/queries-to-aoss"
       origin        = "catalog/search.yaml:76"
+      allow_destroy = false
+    }
+    kafka_consume_order-audit = {
+      kind          = "kafka"
+      entry         = "search/order-audit"
+      origin        = "catalog/search.yaml:21"
+      allow_destroy = false
+    }
+    kafka_consume_order-events = {
+      kind          = "kafka"
+      entry         = "search/order-events"
+      origin        = "catalog/search.yaml:27"
+      allow_destroy = false
+    }
+    kafka_consume_orders = {
+      kind          = "kafka"
+      entry         = "search/orders"
+      origin        = "catalog/search.yaml:8"
+      allow_destroy = false
+    }
+    kafka_groups_events = {
+      kind          = "kafka"
+      entry         = "search/events"
+      origin        = "catalog/search.yaml:2"
+      allow_destroy = false
+    }
+    kafka_groups_main = {
+      kind          = "kafka"
+      entry         = "search/main"
+      origin        = "catalog/search.yaml:2"
+      allow_destroy = false
+    }
+    kafka_produce_order-audit = {
+      kind          = "kafka"
+      entry         = "search/order-audit"
+      origin        = "catalog/search.yaml:21"
+      allow_destroy = false
+    }
+    kafka_produce_order-events = {
+      kind          = "kafka"
+      entry         = "search/order-events"
+      origin        = "catalog/search.yaml:27"
+      allow_destroy = false
+    }
+    kafka_produce_orders = {
+      kind          = "kafka"
+      entry         = "search/orders"
+      origin        = "catalog/search.yaml:8"
       allow_destroy = false
     }
     topic_queries = {

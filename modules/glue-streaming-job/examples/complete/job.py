@@ -1,0 +1,2 @@
+# A stand-in for the generated script (streamgen renders the real one).
+print("hello from Glue")

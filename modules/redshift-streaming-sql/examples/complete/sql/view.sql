@@ -1,0 +1,1 @@
+CALL "web"."streamgen_ensure_view"('CREATE MATERIALIZED VIEW "web"."clicks" AUTO REFRESH YES AS SELECT refresh_time, JSON_PARSE(kinesis_data) AS payload FROM "web_kinesis"."example-clicks" WHERE CAN_JSON_PARSE(kinesis_data)');
