@@ -46,7 +46,7 @@ def test_record_lists_stateful_resources_with_owner_and_immutable_attributes(gen
         "kafka/payments/topic_ledger",
         "shared/bucket_access_logs",
     } <= set(resources)
-    assert all(key.split("/")[-1].startswith(("topic_", "sink_", "bucket_")) for key in resources)
+    assert all(key.split("/")[-1].startswith(("topic_", "sink_", "bucket_", "iceberg_", "log_stream_", "log_delivery_")) for key in resources)
     assert resources["domains/payments/topic_orders"] == {
         "allow_destroy": False,
         "entry": "payments/orders",
@@ -126,10 +126,18 @@ def test_a_new_name_prefix_would_replace_every_stream_bucket_and_delivery_stream
     edit(generated, "environments/dev/env.yaml", "name_prefix: dev", "name_prefix: qa")
     result = generated.run("validate")
     assert result.code == 2
-    # every stream, bucket and delivery stream of the example (Kafka topic names carry no prefix)
-    assert len(result.err_lines) - 1 == sum(1 for k in record(generated) if not k.startswith("kafka/")) + sum(
-        1 for k, v in record(generated).items() if "source" in v["replaced_when_changed"] and "stream/" in str(v["replaced_when_changed"]["source"])
-    )
+    # every name the prefix derives (streams, buckets, delivery streams, their Kinesis sources) is reported,
+    # and nothing else is (Kafka topic names, the MSK cluster and the Iceberg table carry no prefix)
+    changing = {
+        str(value)
+        for key, entry in record(generated).items()
+        if not key.startswith("kafka/")
+        for value in entry["replaced_when_changed"].values()
+        if str(value).startswith("dev-") or ":stream/dev-" in str(value)
+    }
+    errors = [line for line in result.err_lines[:-1] if ": warning: " not in line]
+    assert len(changing) > 30 and all(any(value in line for line in errors) for value in changing)
+    assert all(any(f"from {value} to" in line for value in changing) for line in errors)
     assert (
         "catalog/payments.yaml:7: topics[orders]: the stream name would change from dev-payments-orders to "
         "qa-payments-orders; AWS replaces the topic for that, losing its data. Set allow_destroy: true on it "

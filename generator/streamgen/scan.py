@@ -100,6 +100,7 @@ class ScanReport:
     seconds: float
     policies: int
     checkov_version: str
+    unplanned: dict[str, str] = field(default_factory=dict)  # root -> why it has no plan to scan
 
     @property
     def failed(self) -> list[Finding]:
@@ -139,8 +140,12 @@ def remember_plans(ws: Workspace, env: str, results: list[runner.RootResult], wo
             plan_file(work, env, result.root).with_suffix(".sha256").write_text(_fingerprint(ws, env, result.root) + "\n")
 
 
-def ensure_plans(ws: Workspace, env: str, work_dir: Path | None = None, progress: Any = None) -> dict[str, Path]:
-    """Plan JSON of every root, planning (offline) the roots whose plan is stale."""
+def ensure_plans(
+    ws: Workspace, env: str, work_dir: Path | None = None, progress: Any = None
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Plan JSON of every plannable root, planning (offline) the roots whose plan is
+    stale; and the roots that have no plan, with the runner's reason (their HCL is
+    still scanned)."""
     work = work_dir or ws.work_dir
     roots = runner.generated_roots(ws, env)
     stale = []
@@ -148,13 +153,16 @@ def ensure_plans(ws: Workspace, env: str, work_dir: Path | None = None, progress
         stamp = plan_file(work, env, root).with_suffix(".sha256")
         if not (plan_file(work, env, root).is_file() and stamp.is_file() and stamp.read_text().strip() == _fingerprint(ws, env, root)):
             stale.append(root)
+    unplanned: dict[str, str] = {}
     if stale:
         results = runner.plan_environment(ws, env, roots=stale, offline=True, work_dir=work, progress=progress)
         failed = [r for r in results if not r.ok]
         if failed:
             raise ScanError("; ".join(f"{r.root}: {r.error}" for r in failed))
         remember_plans(ws, env, results, work)
-    return {root: plan_file(work, env, root) for root in roots}
+        unplanned = {r.root: r.skipped for r in results if r.plan_file is None}
+    plans = {root: plan_file(work, env, root) for root in roots if root not in unplanned}
+    return plans, unplanned
 
 
 # --- checkov -----------------------------------------------------------------
@@ -324,7 +332,7 @@ def run(ws: Workspace, env: str, mandatory_tags: dict[str, str], *, work_dir: Pa
     """Plan what is stale, run both checkov scans in parallel, collect everything."""
     started = time.monotonic()
     work = work_dir or ws.work_dir
-    plans = ensure_plans(ws, env, work, progress)
+    plans, unplanned = ensure_plans(ws, env, work, progress)
     out = work / "reports" / env
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -385,6 +393,7 @@ def run(ws: Workspace, env: str, mandatory_tags: dict[str, str], *, work_dir: Pa
         seconds=time.monotonic() - started,
         policies=len(policy_ids(ws)),
         checkov_version=version,
+        unplanned=unplanned,
     )
 
 
@@ -396,6 +405,8 @@ def render(report: ScanReport, ws: Workspace) -> list[str]:
     for r in report.runs:
         lines.append(f"{labels[r.scan]:<34} {report.count(r.scan, 'passed'):>7} {report.count(r.scan, 'failed'):>7} "
                      f"{report.count(r.scan, 'skipped'):>8} {r.seconds:>8.1f}")
+    for root, why in sorted(report.unplanned.items()):
+        lines.append(f"  {root}: HCL scan only, no plan ({why})")
     lines.append("")
     lines.append(f"skips in use ({len(report.used)}), each written in the module source with its reason:")
     for u in report.used:
