@@ -6,6 +6,10 @@ Exit codes (stable, for pipelines):
      error, or a plan gate / scan blocked the change
   2  the input is invalid (catalog or env.yaml): one line per problem,
      ``file:line: field: message``; nothing was written
+  3  a tool streamgen needs is missing (Graphviz ``dot``, boto3)
+
+Human output uses colours only on a terminal (``NO_COLOR`` turns them off);
+``--json`` prints one JSON document on stdout for pipelines.
 """
 
 from __future__ import annotations
@@ -16,12 +20,21 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import pipeline, plangate, runner, scan, terraform, writer
+from . import cli_tools, console, pipeline, plangate, runner, scan, terraform, writer
 from .errors import Problem, SpecError
 from .plansummary import PlanSummary, summarize
 from .workspace import Workspace
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_TOOL = cli_tools.EXIT_TOOL
+
+EXIT_CODES = """exit codes:
+  0  success
+  1  a check failed: generated or schema files out of date, terraform error,
+     scan findings or a blocked plan
+  2  invalid input (catalog, env.yaml, arguments): file:line: field: message;
+     nothing was written
+  3  a required tool is missing (Graphviz dot, boto3)"""
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -48,7 +61,11 @@ def _counts(validated: pipeline.Validated) -> str:
 def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
     validated = pipeline.validate(ws, args.env)
     _print_problems(validated.warnings)
-    print(f"{args.env}: valid ({_counts(validated)})")
+    if args.json:
+        console.emit_json({"env": args.env, "valid": True, "summary": _counts(validated),
+                           "problems": [vars(p) for p in validated.warnings]})
+        return EXIT_OK
+    print(f"{args.env}: {console.paint('valid', 'green')} ({_counts(validated)})")
     return EXIT_OK
 
 
@@ -58,6 +75,13 @@ def cmd_generate(args: argparse.Namespace, ws: Workspace) -> int:
     _print_problems(generated.warnings)
     result = writer.write(ws, args.env, generated.files, check=args.check)
     elapsed = time.perf_counter() - started
+    if args.json:
+        console.emit_json({
+            "env": args.env, "check": args.check, "files": len(generated.files),
+            "out_of_date": bool(args.check and result.out_of_date),
+            "changed": list(result.written), "removed": list(result.removed),
+        })
+        return EXIT_FAILED if args.check and result.out_of_date else EXIT_OK
     if args.check:
         if result.out_of_date:
             print(f"{args.env}: generated files are out of date; run `streamgen generate --env {args.env}`:", file=sys.stderr)
@@ -81,6 +105,8 @@ def cmd_generate(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
+    # --json: stdout carries only the JSON document; progress goes to stderr (terminals only)
+    say = (lambda *a, **k: None) if args.json else print
     # Plans must describe the committed catalog: refuse stale generated files.
     generated = pipeline.generate(ws, args.env, build=True)
     stale = writer.write(ws, args.env, generated.files, check=True).out_of_date
@@ -91,14 +117,20 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
     if unformatted:
         print("terraform fmt -check failed for:\n  " + "\n  ".join(unformatted), file=sys.stderr)
         return EXIT_FAILED
-    print(f"terraform fmt -check: ok ({len(generated.files)} files)")
+    say(f"terraform fmt -check: ok ({len(generated.files)} files)")
     roots = args.root or None
     mode = "offline" if args.offline else "with your AWS credentials"
-    print(f"planning {len(roots or runner.generated_roots(ws, args.env))} roots of {args.env} ({mode}) ...", flush=True)
+    say(f"planning {len(roots or runner.generated_roots(ws, args.env))} roots of {args.env} ({mode}) ...", flush=True)
+
+    bar = console.Progress(len(roots or runner.generated_roots(ws, args.env)))
 
     def progress(result: runner.RootResult) -> None:
         status = "FAILED" if not result.ok else ("skipped" if result.skipped else "ok")
-        print(f"  {result.root:<32} {status:<7} {result.seconds:5.1f} s", flush=True)
+        if args.json:
+            bar.step(result.root, f"{status} {result.seconds:.1f} s")
+            return
+        shown = console.paint(f"{status:<7}", {"ok": "green", "FAILED": "red"}.get(status, "yellow"))
+        say(f"  {result.root:<32} {shown} {result.seconds:5.1f} s", flush=True)
 
     started = time.perf_counter()
     results = runner.plan_environment(ws, args.env, roots=roots, offline=args.offline, jobs=args.jobs, progress=progress)
@@ -109,37 +141,63 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
             print(f"  {line}", file=sys.stderr)
     for result in results:
         if result.ok and result.skipped:
-            print(f"\n{result.root}: skipped: {result.skipped}")
+            say(f"\n{result.root}: skipped: {result.skipped}")
     total = PlanSummary()
-    print(f"\n{'root':<32} {'add':>5} {'change':>7} {'replace':>8} {'destroy':>8}")
+    say(f"\n{'root':<32} {'add':>5} {'change':>7} {'replace':>8} {'destroy':>8}")
     for result in results:
         if result.plan is None:
             continue
         counts = summarize(result.plan).counts()
         total.add(result.plan)
-        print(f"{result.root:<32} {counts['create']:>5} {counts['update']:>7} {counts['replace']:>8} {counts['delete']:>8}")
+        say(f"{result.root:<32} {counts['create']:>5} {counts['update']:>7} {counts['replace']:>8} {counts['delete']:>8}")
     counts = total.counts()
-    print(f"{'total':<32} {counts['create']:>5} {counts['update']:>7} {counts['replace']:>8} {counts['delete']:>8}")
+    say(f"{'total':<32} {counts['create']:>5} {counts['update']:>7} {counts['replace']:>8} {counts['delete']:>8}")
     if total.created_by_type:
-        print("\nresources to add by type:")
+        say("\nresources to add by type:")
         for kind, n in sorted(total.created_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            print(f"  {n:>4}  {kind}")
-    print(f"\nplan JSON: {ws.rel(ws.work_dir / 'plans' / args.env)}/  ({time.perf_counter() - started:.1f} s)")
+            say(f"  {n:>4}  {kind}")
+    say(f"\nplan JSON: {ws.rel(ws.work_dir / 'plans' / args.env)}/  ({time.perf_counter() - started:.1f} s)")
     if args.offline:
         scan.remember_plans(ws, args.env, results)  # the scan reuses these plans
-    blocked = _plan_gate([(r.root, r.plan) for r in results if r.plan is not None])
+    gated = [(r.root, r.plan) for r in results if r.plan is not None]
+    blocked = _plan_gate(gated, say=say)
+    if args.json:
+        console.emit_json({
+            "env": args.env,
+            "offline": args.offline,
+            "ok": not failed and not blocked,
+            "roots": [
+                {
+                    "root": r.root,
+                    "ok": r.ok,
+                    "skipped": r.skipped or None,
+                    "seconds": round(r.seconds, 1),
+                    "error": None if r.ok else r.error,
+                    "counts": summarize(r.plan).counts() if r.plan is not None else None,
+                }
+                for r in results
+            ],
+            "total": total.counts(),
+            "created_by_type": dict(sorted(total.created_by_type.items())),
+            "plan_dir": ws.rel(ws.work_dir / "plans" / args.env),
+            "plan_gate": {"blocked": blocked, "verdicts": _gate_json(gated)},
+        })
     return EXIT_FAILED if failed or blocked else EXIT_OK
 
 
-def _plan_gate(plans: list[tuple[str, dict]]) -> int:
+def _gate_json(plans: list[tuple[str, dict]]) -> list[dict]:
+    return [{"plan": label, **vars(v)} for label, plan in plans for v in plangate.check_plan(plan)]
+
+
+def _plan_gate(plans: list[tuple[str, dict]], say=print) -> int:
     """Print the plan gate's verdicts; the number of blocked changes."""
-    print("\nplan gate (deletes and replacements of stateful resources):")
+    say("\nplan gate (deletes and replacements of stateful resources):")
     blocked = 0
     for label, plan in plans:
         verdicts = plangate.check_plan(plan)
         blocked += sum(1 for v in verdicts if not v.allowed)
         for line in plangate.report(label, verdicts):
-            print(f"  {line}")
+            say(f"  {line}")
     if blocked:
         print(f"plan gate: {blocked} change{'s' * (blocked != 1)} would lose data the catalog does not allow losing", file=sys.stderr)
     return blocked
@@ -153,7 +211,11 @@ def cmd_plan_check(args: argparse.Namespace, ws: Workspace) -> int:
         except (OSError, ValueError) as exc:
             print(f"{path}: cannot read plan JSON: {exc}", file=sys.stderr)
             return EXIT_INVALID
-    return EXIT_FAILED if _plan_gate(plans) else EXIT_OK
+    say = (lambda *a, **k: None) if args.json else print
+    blocked = _plan_gate(plans, say=say)
+    if args.json:
+        console.emit_json({"blocked": blocked, "verdicts": _gate_json(plans)})
+    return EXIT_FAILED if blocked else EXIT_OK
 
 
 def cmd_scan(args: argparse.Namespace, ws: Workspace) -> int:
@@ -163,18 +225,33 @@ def cmd_scan(args: argparse.Namespace, ws: Workspace) -> int:
         print(f"generated files are out of date ({len(stale)}); run `streamgen generate --env {args.env}` first", file=sys.stderr)
         return EXIT_FAILED
     tags = dict(generated.resolved.tags)
+    say = (lambda *a, **k: None) if args.json else print
+    bar = console.Progress(len(runner.generated_roots(ws, args.env)), "planned ")
 
     def progress(result: runner.RootResult) -> None:
+        if args.json:
+            bar.step(result.root, "ok" if result.ok else "FAILED")
+            return
         print(f"  planned {result.root:<32} {'ok' if result.ok else 'FAILED'} {result.seconds:5.1f} s", flush=True)
 
-    print(f"scanning {args.env}: checkov on the generated HCL and on the plan of every root ...", flush=True)
+    say(f"scanning {args.env}: checkov on the generated HCL and on the plan of every root ...", flush=True)
     try:
         report = scan.run(ws, args.env, tags, progress=progress)
     except scan.ScanError as exc:
         print(f"scan: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for line in scan.render(report, ws):
-        print(line)
+        say(line)
+    if args.json:
+        console.emit_json({
+            "env": args.env,
+            "ok": report.ok,
+            "failed": [vars(f) for f in report.failed],
+            "problems": report.problems,
+            "counts": {f"{k}_{st}": report.count(k, st) for k in ("hcl", "plan") for st in ("passed", "failed", "skipped")},
+            "reports": {k: ws.rel(v) for k, v in report.reports.items()},
+            "unplanned": report.unplanned,
+        })
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -182,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streamgen",
         description="Streaming ingestion on AWS as code: YAML catalog -> validated model -> Terraform.",
-        epilog="Exit codes: 0 ok, 1 check failed (stale files, terraform error, plan gate, scan), 2 invalid catalog or env.yaml.",
+        epilog="start here: streamgen validate, then streamgen new topic --help\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--repo", type=Path, default=None, help="repository root (default: nearest folder with catalog/ and environments/)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -190,13 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
     def env_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--env", default="dev", help="environment under environments/ (default: dev)")
 
+    def json_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+
     p = sub.add_parser("validate", help="check the catalog and env.yaml; print every problem as file:line: field: message")
     env_arg(p)
+    json_arg(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("generate", help="write environments/<env>/generated/ from the catalog")
     env_arg(p)
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 and list files that are out of date (for CI)")
+    json_arg(p)
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("plan", help="terraform fmt -check, init, validate and plan every generated root, in parallel")
@@ -204,15 +287,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="dummy credentials and a local backend: no AWS account needed")
     p.add_argument("--root", action="append", help="plan only this root (repeatable), e.g. domains/payments")
     p.add_argument("--jobs", type=int, default=None, help="roots planned at once (default: number of CPUs)")
+    json_arg(p)
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("plan-check", help="the plan gate: fail on deleting or replacing stateful resources the catalog does not allow")
     p.add_argument("plans", nargs="+", type=Path, metavar="PLAN_JSON", help="`terraform show -json` output")
+    json_arg(p)
     p.set_defaults(func=cmd_plan_check)
 
     p = sub.add_parser("scan", help="checkov and policies/ on the generated Terraform and every root's plan; JUnit and SARIF reports")
     env_arg(p)
+    json_arg(p)
     p.set_defaults(func=cmd_scan)
+    cli_tools.register(sub, env_arg)
     return parser
 
 
@@ -222,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, ws)
     except SpecError as exc:
+        if getattr(args, "json", False):
+            console.emit_json({"valid": False, "problems": [vars(p) for p in exc.problems]})
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         print(f"{errors} problem{'s' * (errors != 1)} found; nothing was written", file=sys.stderr)
