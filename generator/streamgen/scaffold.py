@@ -59,6 +59,11 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _c(code: str, comment: str) -> str:
+    """A line with its comment aligned (column 32 of the item, like the examples)."""
+    return f"{code:<30} # {comment}"
+
+
 def _env_keys(ws: Workspace, env: str, *path: str) -> list[str]:
     """Keys of an env.yaml mapping (to offer real names as defaults)."""
     import yaml
@@ -69,7 +74,7 @@ def _env_keys(ws: Workspace, env: str, *path: str) -> list[str]:
         return []
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
-    return sorted(node) if isinstance(node, dict) else []
+    return list(node) if isinstance(node, dict) else []  # file order: the first is the usual choice
 
 
 def block(req: Request, ws: Workspace, env: str) -> list[str]:
@@ -85,8 +90,8 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 "  throughput:",
                 "    write_mb_per_s: 1",
                 "    write_records_per_s: 1000",
-                "    read_consumers: 1          # consumers reading every record (shared throughput)",
-                "  retention_hours: 24          # 24-8760; beyond 24 h is billed per shard-hour or GB",
+                _c("    read_consumers: 1", "consumers reading every record (shared throughput)"),
+                _c("  retention_hours: 24", "24-8760; beyond 24 h is billed per shard-hour or GB"),
             ]
         clusters = _env_keys(ws, env, "msk_clusters")
         cluster = req.cluster or (clusters[0] if clusters else None)
@@ -95,13 +100,13 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
         return [
             f"- name: {req.name}",
             "  platform: msk",
-            f"  cluster: {cluster}                # a key of env.yaml msk_clusters",
+            _c(f"  cluster: {cluster}", "a key of env.yaml msk_clusters"),
             *desc,
-            "  partitions: 6                # consumers of a group read at most one partition each",
+            _c("  partitions: 6", "consumers of a group read at most one partition each"),
             "  throughput:",
             "    write_mb_per_s: 1",
             "  configs:",
-            "    retention.ms: 604800000    # 7 days",
+            _c("    retention.ms: 604800000", "7 days"),
         ]
     if req.what == "sink":
         if not req.topic:
@@ -115,8 +120,8 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 *desc,
                 "  # Firehose -> the domain's bucket (KMS, versioned, TLS only), gzip JSON lines.",
                 "  buffering:",
-                "    size_mb: 64                # 1-128",
-                "    interval_s: 300            # 0-900",
+                _c("    size_mb: 64", "1-128"),
+                _c("    interval_s: 300", "0-900"),
             ]
         if kind == "opensearch":
             domains = _env_keys(ws, env, "opensearch", "domains")
@@ -125,9 +130,9 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 raise ScaffoldError("--target: env.yaml declares no opensearch domains")
             return [
                 *head,
-                "  via: ingestion               # OpenSearch Ingestion (Data Prepper); or firehose",
+                _c("  via: ingestion", "OpenSearch Ingestion (Data Prepper); or firehose"),
                 f"  topic: {req.topic}",
-                f"  domain: {target}                 # a key of env.yaml opensearch.domains",
+                _c(f"  domain: {target}", "a key of env.yaml opensearch.domains"),
                 *desc,
                 f"  index: {req.name}-%{{yyyy.MM.dd}}",
             ]
@@ -136,11 +141,11 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 raise ScaffoldError("--url and --secret-arn: an http sink needs its endpoint and the Secrets Manager ARN of its key")
             return [
                 *head,
-                "  provider: generic            # splunk | datadog | elastic | generic",
+                _c("  provider: generic", "splunk | datadog | elastic | generic"),
                 f"  topic: {req.topic}",
                 *desc,
                 f"  url: {_quote(req.url)}",
-                f"  secret_arn: {req.secret_arn}   # never the key itself",
+                _c(f"  secret_arn: {req.secret_arn}", "never the key itself"),
             ]
         raise ScaffoldError(f"--kind: scaffolds exist for {', '.join(SINK_KINDS)}; see docs/catalog.md for the others")
     if req.what == "connector":
@@ -149,7 +154,7 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
         topics = ", ".join(t.strip() for t in req.topic.split(",") if t.strip())
         kind = req.kind or "s3-sink"
         capacity = [
-            "  capacity:                    # MSK Connect workers; `streamgen cost` prices them",
+            _c("  capacity:", "MSK Connect workers; `streamgen cost` prices them"),
             "    autoscaling: {mcu_per_worker: 1, min_workers: 1, max_workers: 2}",
         ]
         if kind == "s3-sink":
@@ -158,8 +163,8 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 "  kind: s3-sink",
                 f"  topics: [{topics}]",
                 *desc,
-                "  format: json                 # json | avro | parquet",
-                "  partitioner: hourly          # default | hourly | daily | field",
+                _c("  format: json", "json | avro | parquet"),
+                _c("  partitioner: hourly", "default | hourly | daily | field"),
                 *capacity,
             ]
         if kind == "eventbridge-sink":
@@ -171,7 +176,7 @@ def block(req: Request, ws: Workspace, env: str) -> list[str]:
                 f"- name: {req.name}",
                 "  kind: eventbridge-sink",
                 f"  topics: [{topics}]",
-                f"  event_bus: {bus}              # a key of env.yaml msk_connect.event_buses",
+                _c(f"  event_bus: {bus}", "a key of env.yaml msk_connect.event_buses"),
                 *desc,
                 *capacity,
             ]
