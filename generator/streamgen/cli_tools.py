@@ -163,7 +163,7 @@ def cmd_import(args: argparse.Namespace, ws: Workspace) -> int:
     from . import importer
     from .naming import Namer
 
-    env = pipeline.validate(ws, args.env).loaded.env
+    env = _environment(ws, args.env)
     host = lambda url: url.split("//")[-1].rstrip("/")  # noqa: E731
     target = importer.Target(
         name_prefix=env.name_prefix,
@@ -206,6 +206,25 @@ def cmd_import(args: argparse.Namespace, ws: Workspace) -> int:
         for resource, why, _ in imported.skipped:
             print(f"  not imported: {resource}: {why}")
     return EXIT_OK
+
+
+def _environment(ws: Workspace, env_name: str):
+    """env.yaml alone, validated (an import may start from an empty catalog)."""
+    from pydantic import ValidationError
+
+    from . import load, yamlsrc
+    from .spec.env import Environment
+
+    path = ws.env_file(env_name)
+    if not path.is_file():
+        raise SpecError([Problem(ws.rel(path), 0, "", "no such environment file")])
+    doc, problems = yamlsrc.load(path, ws.rel(path))
+    if doc is None or problems:
+        raise SpecError(problems)
+    try:
+        return Environment.model_validate(doc.data)
+    except ValidationError as exc:
+        raise SpecError(load.validation_problems(exc, doc)) from None
 
 
 # --- registration --------------------------------------------------------------
