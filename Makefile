@@ -3,6 +3,9 @@
 #   make scan   checkov and policies/ on the generated Terraform and every root's plan
 #   make test   the whole test suite (what CI runs; it includes the scan)
 #   make bench  benchmarks (each prints its figures and fails below its target)
+#   make graph  topology of $(ENV) as docs/topology-$(ENV).png (needs Graphviz: apt-get install graphviz)
+#   make cost   monthly cost estimate of $(ENV) from pricing/<region>.yaml
+#   make schema editor JSON Schema (schema/) and docs/catalog.md from the models
 
 PYTHON ?= python3
 ENV    ?= dev
@@ -10,7 +13,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo generate validate plan scan test bench lock clean
+.PHONY: venv demo generate validate plan scan test bench lock clean graph cost schema
 
 # The virtualenv is rebuilt when the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -42,6 +45,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+graph: $(STAMP)
+	@command -v dot >/dev/null || { echo "Graphviz is needed: apt-get install graphviz (or brew install graphviz)"; exit 1; }
+	$(BIN)/streamgen graph --env $(ENV) --format png -o docs/topology-$(ENV).png
+
+cost: $(STAMP)
+	$(BIN)/streamgen cost --env $(ENV)
+
+schema: $(STAMP)
+	$(BIN)/streamgen schema
 
 # Benchmarks: add yours as a prerequisite-free line here.
 bench: $(STAMP)
