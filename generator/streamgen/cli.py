@@ -15,6 +15,7 @@ Human output uses colours only on a terminal (``NO_COLOR`` turns them off);
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -318,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     except terraform.TerraformError as exc:
         print(f"terraform: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # `streamgen graph | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (the interpreter flushes stdout at exit)
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

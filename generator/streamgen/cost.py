@@ -240,7 +240,7 @@ def estimate(loaded: Loaded, resolved: Resolved, prices: PriceTable, price_file:
             item = Item(s.domain, s.full_name, "Kinesis Data Streams")
             load = loads.get((s.domain, s.name))
             if s.mode == "PROVISIONED":
-                item.service += f" ({s.shards} shards)"
+                item.service += f" ({s.shards} shard{'s' * (s.shards != 1)})"
                 item.lines.append(Line("shard-hours", s.shards * hours, "shard-hour", k.provisioned_shard_hour))
                 if s.retention_hours > ONE_DAY_H:
                     item.lines.append(Line("extended retention (to 7 days)", s.shards * hours, "shard-hour", k.extended_retention_shard_hour))
