@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from streamgen import console
 from streamgen.cli import build_parser
 from test_scaffold import ENV
@@ -82,3 +84,19 @@ def test_progress_only_on_a_terminal(monkeypatch):
     progress = console.Progress(12, stream=tty)
     progress.step("domains/payments", "ok 3.2 s")
     assert "[ 1/12] domains/payments" in tty.getvalue() and "ok 3.2 s" in tty.getvalue()
+
+
+@pytest.mark.terraform
+def test_plan_json_is_one_document_with_per_root_counts(sandbox):
+    sandbox.write("environments/dev/env.yaml", ENV)
+    sandbox.write("catalog/shop.yaml", GOOD)
+    assert sandbox.run("generate").code == 0
+    result = sandbox.run("plan", "--offline", "--json")
+    assert result.code == 0, result.err
+    out = json.loads(result.out)  # nothing but the JSON document on stdout
+    assert out["ok"] is True and out["offline"] is True
+    roots = {r["root"]: r for r in out["roots"]}
+    assert set(roots) == {"shared", "domains/shop"}
+    assert roots["domains/shop"]["counts"]["create"] > 0 and roots["domains/shop"]["error"] is None
+    assert out["created_by_type"]["aws_kinesis_stream"] == 1
+    assert out["total"]["create"] == sum(r["counts"]["create"] for r in out["roots"])

@@ -59,6 +59,8 @@ def test_mermaid_follows_data_from_source_to_destination(mermaid):
     # CDC: database -> source connector -> MSK topic
     assert ("source_dev_inventory_products_cdc", "-->", "", "topic_main_inventory_products_cdc") in flows
     assert any(d == "source_dev_inventory_products_cdc" and nodes[s] == "database catalog" for s, _, _, d in edges)
+    # Redshift streaming ingestion: the view reads its topic
+    assert ("topic_main_analytics_sessions", "-->", "", "sink_redshift_cluster_warehouse_sessions_live") in flows
     # central logging: log group -> stream (subscription filter)
     assert any(label == "subscription filter" and nodes[s].startswith("log group /aws/lambda/storefront-checkout") for s, _, label, _ in edges)
     # OpenSearch Ingestion into the env's domain, sized in OCUs

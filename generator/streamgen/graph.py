@@ -78,6 +78,7 @@ def _ident(text: str) -> str:
 def build(resolved: Resolved) -> Graph:
     g = Graph(resolved.env)
     topic_ids: dict[str, str] = {}  # ARN -> node id
+    by_name: dict[str, str] = {}  # stream name or Kafka name -> node id (Redshift views name their source)
 
     def topic(t: Stream | KafkaTopic) -> str:
         if t.arn not in topic_ids:
@@ -88,6 +89,7 @@ def build(resolved: Resolved) -> Graph:
                 label = f"Kinesis {t.full_name} ({shards})"
             key = f"{t.cluster.key}_{t.kafka_name}" if isinstance(t, KafkaTopic) else t.full_name
             topic_ids[t.arn] = g.node(key, label, "topic", t.domain)
+            by_name[t.kafka_name if isinstance(t, KafkaTopic) else t.full_name] = topic_ids[t.arn]
         return topic_ids[t.arn]
 
     for t in resolved.kafka_topics:
@@ -110,9 +112,8 @@ def build(resolved: Resolved) -> Graph:
             dest = _redshift(g, sql.cluster_identifier or sql.workgroup_name or sql.target_key)
             for view in sql.views.values():
                 sink = g.node(f"{sql.tf_id}_{view.sink}", f"Redshift view {view.schema}.{view.view}", "sink", sql.domain)
-                src = next((i for a, i in topic_ids.items() if a.endswith(f"/{view.source_name}") or a.endswith(f":stream/{view.source_name}")), None)
-                if src:
-                    g.edge(src, sink)
+                if view.source_name in by_name:
+                    g.edge(by_name[view.source_name], sink)
                 g.edge(sink, dest, "streaming ingestion")
         for c in root.connectors:
             _connector(g, c, topic)
