@@ -66,6 +66,7 @@ def account(moto_url, monkeypatch):
     kinesis = client("kinesis")
     kinesis.create_stream(StreamName="dev-shop-orders", ShardCount=3)
     kinesis.increase_stream_retention_period(StreamName="dev-shop-orders", RetentionPeriodHours=48)
+    kinesis.start_stream_encryption(StreamName="dev-shop-orders", EncryptionType="KMS", KeyId="alias/aws/kinesis")
     kinesis.create_stream(StreamName="dev-shop-clicks", StreamModeDetails={"StreamMode": "ON_DEMAND"})
     kinesis.create_stream(StreamName="legacy-stream", ShardCount=1)  # not named <prefix>-<domain>-*: ignored
     orders_arn = kinesis.describe_stream_summary(StreamName="dev-shop-orders")["StreamDescriptionSummary"]["StreamARN"]
@@ -81,6 +82,8 @@ def account(moto_url, monkeypatch):
             "ErrorOutputPrefix": "orders/errors/!{firehose:error-output-type}/",
             "BufferingHints": {"SizeInMBs": 96, "IntervalInSeconds": 120},
             "CompressionFormat": "GZIP",
+            "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "Lambda", "Parameters": [
+                {"ParameterName": "LambdaArn", "ParameterValue": "arn:aws:lambda:eu-west-1:111111111111:function:clean"}]}]},
         },
     )
     firehose.create_delivery_stream(
@@ -119,7 +122,11 @@ def test_import_writes_a_catalog_that_validates(imported):
     assert report["ignored"] == ["kinesis stream legacy-stream"]
     text = (sandbox.root / "catalog" / "shop.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/catalog.schema.json\n")
-    assert "# was delivering to s3://some-team-bucket; streamgen writes to the domain's bucket" in text
+    assert "  # was delivering to s3://some-team-bucket; streamgen writes to the domain's bucket\n  - name: beacons\n" in text
+    assert "  # had a Lambda processor: declare it under transforms: (lambda_src/) and reference it here\n  - name: orders-lake\n" in text
+    # only the unencrypted stream is flagged
+    assert text.count("was not encrypted") == 1
+    assert "  # was not encrypted; streamgen encrypts it with the environment's KMS key (an in-place update)\n  - name: clicks\n" in text
     assert "#   settings: worker_type=G.1X, workers=2, glue_version=4.0, script=s3://scripts/sessions.py" in text
     pipeline.validate(sandbox.ws, "dev")  # raises on any problem
 

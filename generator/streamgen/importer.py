@@ -33,7 +33,6 @@ NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 class Imported:
     domain: str
     owner: str
-    bucket: str = ""
     topics: list[dict[str, Any]] = field(default_factory=list)
     sinks: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (resource, why, settings)
@@ -80,7 +79,7 @@ def read_account(session: Any, endpoint_url: str | None, target: Target, owner: 
     def client(name: str) -> Any:
         return session.client(name, endpoint_url=endpoint_url)
 
-    result = Imported(target.domain, owner, bucket=target.bucket)
+    result = Imported(target.domain, owner)
     streams = _kinesis(client("kinesis"), target, result)
     _firehose(client("firehose"), target, result, streams)
     _osis(client("osis"), target, result, streams)
@@ -104,6 +103,8 @@ def _kinesis(kinesis: Any, target: Target, result: Imported) -> dict[str, str]:
             topic["mode"] = "provisioned"
             topic["shards"] = int(s["OpenShardCount"])
         topic["retention_hours"] = int(s["RetentionPeriodHours"])
+        if s.get("EncryptionType") != "KMS":
+            topic["_notes"] = ["was not encrypted; streamgen encrypts it with the environment's KMS key (an in-place update)"]
         result.topics.append(topic)
         arns[s["StreamARN"]] = local
     return arns
@@ -128,8 +129,12 @@ def _firehose(firehose: Any, target: Target, result: Imported, streams: dict[str
             continue
         d = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
         sink: dict[str, Any] = {"name": local, "kind": "s3"}
+        notes: list[str] = []
         source = d.get("Source", {}).get("KinesisStreamSourceDescription")
-        settings: dict[str, Any] = {"source": source["KinesisStreamARN"] if source else "Direct PUT"}
+        settings: dict[str, Any] = {"source": source["KinesisStreamARN"] if source else d.get("DeliveryStreamType", "")}
+        if d.get("DeliveryStreamType") not in ("DirectPut", "KinesisStreamAsSource"):
+            result.skipped.append((f"firehose {name}", f"source type {d.get('DeliveryStreamType')} is not imported (Kinesis or Direct PUT only)", settings))
+            continue
         if source:
             topic = streams.get(source["KinesisStreamARN"])
             if topic is None:
@@ -159,7 +164,18 @@ def _firehose(firehose: Any, target: Target, result: Imported, streams: dict[str
             buffering["interval_s"] = int(hints["IntervalInSeconds"])
         if buffering:
             sink["buffering"] = buffering
-        sink["_bucket"] = s3["BucketARN"].split(":::")[-1]
+        bucket = s3["BucketARN"].split(":::")[-1]
+        if bucket != target.bucket:
+            notes.append(f"was delivering to s3://{bucket}; streamgen writes to the domain's bucket")
+        processors = [p for p in (s3.get("ProcessingConfiguration") or {}).get("Processors", []) if p.get("Type") == "Lambda"]
+        if (s3.get("ProcessingConfiguration") or {}).get("Enabled") and processors:
+            notes.append("had a Lambda processor: declare it under transforms: (lambda_src/) and reference it here")
+        if (s3.get("DynamicPartitioningConfiguration") or {}).get("Enabled"):
+            notes.append("used dynamic partitioning: add dynamic_partitioning.keys (jq) to keep it")
+        if (s3.get("DataFormatConversionConfiguration") or {}).get("Enabled"):
+            notes.append("converted records to Parquet/ORC: add format_conversion and the topic's schema.columns to keep it")
+        if notes:
+            sink["_notes"] = notes
         result.sinks.append(sink)
 
 
@@ -279,16 +295,12 @@ def render(imported: Imported, source: str) -> str:
         f"domain: {imported.domain}",
         f"owner: {_quote(imported.owner)}",
     ]
-    if imported.topics:
-        out += ["", "topics:"]
-        for t in imported.topics:
-            out += _item(t)
-    if imported.sinks:
-        out += ["", "sinks:"]
-        for s in imported.sinks:
-            if s.get("_bucket") and s["_bucket"] != imported.bucket:
-                out.append(f"  # was delivering to s3://{s['_bucket']}; streamgen writes to the domain's bucket")
-            out += _item(s)
+    for section, entries in (("topics", imported.topics), ("sinks", imported.sinks)):
+        if entries:
+            out += ["", f"{section}:"]
+            for entry in entries:
+                out += [f"  # {note}" for note in entry.get("_notes", [])]
+                out += _item(entry)
     if imported.skipped:
         out += ["", "# Not imported (the catalog cannot express them as they are):"]
         for resource, why, settings in imported.skipped:
