@@ -17,7 +17,7 @@ GOOD = "domain: shop\nowner: team-shop\ntopics:\n  - name: orders\n    shards: 2
 def test_help_teaches_commands_and_exit_codes(capsys):
     parser = build_parser()
     text = parser.format_help()
-    for command in ("validate", "generate", "plan", "schema", "new", "graph", "cost", "import"):
+    for command in ("validate", "generate", "plan", "plan-check", "scan", "schema", "new", "graph", "cost", "import"):
         assert command in text
     assert "exit codes:\n  0  success\n  1  a check failed" in text
     assert "  2  invalid input" in text and "  3  a required tool is missing" in text
