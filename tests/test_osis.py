@@ -10,23 +10,9 @@ import pytest
 import yaml
 
 from streamgen import osis_body, osis_index, pipeline
+from support import ENV_BASE
 
-ENV = """
-name: dev
-account_id: "111111111111"
-region: eu-west-1
-name_prefix: dev
-tags:
-  Environment: dev
-state:
-  bucket: state-bucket-111111111111
-network:
-  vpc_id: vpc-0a1b2c3d4e5f60718
-  subnet_ids: [subnet-0a1b2c3d4e5f60001]
-  security_group_ids: [sg-0a1b2c3d4e5f60010]
-kms:
-  data: arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001
-msk_clusters:
+ENV = ENV_BASE + """msk_clusters:
   main:
     arn: arn:aws:kafka:eu-west-1:111111111111:cluster/dev-main/7c8e9f10-1a2b-4c3d-8e9f-0a1b2c3d4e5f-2
     broker_count: 3

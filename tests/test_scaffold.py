@@ -8,23 +8,9 @@ import json
 import pytest
 
 from streamgen import pipeline, scaffold
+from support import ENV_BASE
 
-ENV = """
-name: dev
-account_id: "111111111111"
-region: eu-west-1
-name_prefix: dev
-tags:
-  Environment: dev
-state:
-  bucket: state-bucket-111111111111
-network:
-  vpc_id: vpc-0a1b2c3d4e5f60718
-  subnet_ids: [subnet-0a1b2c3d4e5f60001]
-  security_group_ids: [sg-0a1b2c3d4e5f60010]
-kms:
-  data: arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001
-"""
+ENV = ENV_BASE
 
 SHOP = """\
 # yaml-language-server: $schema=../schema/catalog.schema.json
