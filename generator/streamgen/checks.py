@@ -254,14 +254,32 @@ def _s3_prefix_overlap(loaded: Loaded, index: CatalogIndex, namer: Namer, ws: Wo
                 if value is not None:
                     by_bucket[entry.domain.spec.domain].append((field, entry, firehose_prefix.static_part(value)))
     for claims in by_bucket.values():
-        for i, (field_a, entry_a, static_a) in enumerate(claims):
-            for field_b, entry_b, static_b in claims[i + 1 :]:
-                if entry_a is entry_b:
-                    continue
-                if static_a.startswith(static_b) or static_b.startswith(static_a):
-                    yield problem(
-                        entry_b.domain.doc,
-                        entry_b.loc + field_b,
-                        f"'{static_b}' overlaps sink '{entry_a.spec.name}' {'.'.join(field_a)} '{static_a}' in the same bucket; "
-                        "give each sink its own folder",
-                    )
+        for i, j in _prefix_pairs([static for _, _, static in claims]):
+            field_a, entry_a, static_a = claims[i]
+            field_b, entry_b, static_b = claims[j]
+            if entry_a is not entry_b:
+                yield problem(
+                    entry_b.domain.doc,
+                    entry_b.loc + field_b,
+                    f"'{static_b}' overlaps sink '{entry_a.spec.name}' {'.'.join(field_a)} '{static_a}' in the same bucket; "
+                    "give each sink its own folder",
+                )
+
+
+def _prefix_pairs(prefixes: list[str]) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, where one prefix starts with the other,
+    in the order a nested loop would find them.
+
+    Sorted, every string that starts with ``p`` follows ``p`` directly, so a
+    stack of the prefixes still open finds all pairs in O(n log n + pairs)
+    instead of comparing every pair (a domain may have thousands of sinks).
+    """
+    pairs: list[tuple[int, int]] = []
+    open_: list[int] = []
+    for j in sorted(range(len(prefixes)), key=lambda k: (prefixes[k], k)):
+        current = prefixes[j]
+        while open_ and not current.startswith(prefixes[open_[-1]]):
+            open_.pop()
+        pairs.extend((min(i, j), max(i, j)) for i in open_)
+        open_.append(j)
+    return sorted(pairs)

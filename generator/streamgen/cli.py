@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import json
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from . import cli_tools, console, pipeline, plangate, runner, scan, terraform, writer
+from . import affected, cli_tools, console, gencache, pipeline, plangate, runner, scan, terraform, writer
 from .errors import Problem, SpecError
 from .plansummary import PlanSummary, summarize
 from .workspace import Workspace
@@ -72,13 +73,18 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
 
 def cmd_generate(args: argparse.Namespace, ws: Workspace) -> int:
     started = time.perf_counter()
-    generated = pipeline.generate(ws, args.env, build=not args.check)
-    _print_problems(generated.warnings)
-    result = writer.write(ws, args.env, generated.files, check=args.check)
+    if args.check:  # CI never trusts the cache: it renders and compares
+        generated = pipeline.generate(ws, args.env, build=False)
+        warnings, files, roots, cached = generated.warnings, len(generated.files), len(generated.resolved.roots), False
+        result = writer.write(ws, args.env, generated.files, check=True)
+    else:  # unchanged inputs since the last run: nothing rendered (gencache)
+        outcome = gencache.generate(ws, args.env, use_cache=not args.no_cache)
+        warnings, files, roots, cached, result = outcome.warnings, outcome.files, outcome.roots, outcome.cached, outcome.result
+    _print_problems(warnings)
     elapsed = time.perf_counter() - started
     if args.json:
         console.emit_json({
-            "env": args.env, "check": args.check, "files": len(generated.files),
+            "env": args.env, "check": args.check, "files": files,
             "out_of_date": bool(args.check and result.out_of_date),
             "changed": list(result.written), "removed": list(result.removed),
         })
@@ -91,12 +97,12 @@ def cmd_generate(args: argparse.Namespace, ws: Workspace) -> int:
             for path in result.removed:
                 print(f"  stale:   {path}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"{args.env}: {len(generated.files)} generated files are current")
+        print(f"{args.env}: {files} generated files are current")
         return EXIT_OK
     print(
-        f"{args.env}: {len(generated.files)} files in {len(generated.resolved.roots)} roots; "
+        f"{args.env}: {files} files in {roots} roots; "
         f"{len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.removed)} stale removed "
-        f"({elapsed:.2f} s)"
+        f"({elapsed:.2f} s{', inputs unchanged since the last run' if cached else ''})"
     )
     for path in result.written:
         print(f"  wrote   {path}")
@@ -120,6 +126,14 @@ def cmd_plan(args: argparse.Namespace, ws: Workspace) -> int:
         return EXIT_FAILED
     say(f"terraform fmt -check: ok ({len(generated.files)} files)")
     roots = args.root or None
+    if args.affected_from:
+        change = affected.affected(ws, args.env, args.affected_from)
+        roots = sorted(set(roots or []) | set(change.sorted_roots()))
+        for root in change.removed:
+            print(f"{root}: removed since {args.affected_from}; destroy it with its last configuration", file=sys.stderr)
+        if not roots:
+            say(f"no root of {args.env} is affected by the change from {args.affected_from}; nothing to plan")
+            return EXIT_OK
     mode = "offline" if args.offline else "with your AWS credentials"
     say(f"planning {len(roots or runner.generated_roots(ws, args.env))} roots of {args.env} ({mode}) ...", flush=True)
 
@@ -256,6 +270,18 @@ def cmd_scan(args: argparse.Namespace, ws: Workspace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def cmd_affected(args: argparse.Namespace, ws: Workspace) -> int:
+    change = affected.affected(ws, args.env, args.base)
+    if args.json:
+        print(json.dumps(change.as_json(), indent=2))
+        return EXIT_OK
+    for root in change.sorted_roots():
+        print(root)
+    for root in change.removed:
+        print(f"{root}: removed since {args.base} (needs a destroy)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streamgen",
@@ -280,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="write environments/<env>/generated/ from the catalog")
     env_arg(p)
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 and list files that are out of date (for CI)")
+    p.add_argument("--no-cache", action="store_true", help="render even when no input changed since the last run (see gencache)")
     json_arg(p)
     p.set_defaults(func=cmd_generate)
 
@@ -288,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="dummy credentials and a local backend: no AWS account needed")
     p.add_argument("--root", action="append", help="plan only this root (repeatable), e.g. domains/payments")
     p.add_argument("--jobs", type=int, default=None, help="roots planned at once (default: number of CPUs)")
+    p.add_argument("--affected-from", metavar="REF", help="plan only the roots the change from this git revision touches (see `affected`)")
     json_arg(p)
     p.set_defaults(func=cmd_plan)
 
@@ -300,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
     env_arg(p)
     json_arg(p)
     p.set_defaults(func=cmd_scan)
+    p = sub.add_parser("affected", help="list the roots a change touches since a git revision (one per line, for pipelines)")
+    env_arg(p)
+    p.add_argument("--base", required=True, metavar="REF", help="git revision to compare the working tree with, e.g. origin/main")
+    p.add_argument("--json", action="store_true", help="print JSON: roots with the reasons, and removed roots")
+    p.set_defaults(func=cmd_affected)
+
     cli_tools.register(sub, env_arg)
     return parser
 
@@ -316,6 +350,9 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for p in exc.problems if p.severity == "error")
         print(f"{errors} problem{'s' * (errors != 1)} found; nothing was written", file=sys.stderr)
         return EXIT_INVALID
+    except affected.GitError as exc:
+        print(f"affected: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except terraform.TerraformError as exc:
         print(f"terraform: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -38,17 +38,32 @@ def heredoc(text: str, indent: int) -> str:
     return f"<<-{marker}\n{lines}{' ' * indent}{marker}"
 
 
+# what json.dumps would escape (quote, backslash, control characters) or HCL
+# would interpolate; strings without any are quoted as they are (most of them)
+_SPECIAL = re.compile(r'["\\\x00-\x1f]|[$%]\{')
+
+
 def string(text: str) -> str:
+    if not _SPECIAL.search(text):
+        return f'"{text}"'
     out = json.dumps(text, ensure_ascii=False)
     # HCL interpolation markers must be escaped inside a literal string
     return out.replace("${", "$${").replace("%{", "%%{")
 
 
 def key(name: str) -> str:
-    return name if _IDENT.fullmatch(name) else string(name)
+    found = _KEYS.get(name)
+    if found is None:
+        found = _KEYS[name] = name if _IDENT.fullmatch(name) else string(name)
+    return found
+
+
+_KEYS: dict[str, str] = {}  # attribute names repeat in every module call
 
 
 def _scalar(value: Any) -> str | None:
+    if value.__class__ is str:  # the common case first
+        return string(value)
     if isinstance(value, Expr):
         return str(value)
     if value is None:
@@ -66,6 +81,8 @@ def _scalar(value: Any) -> str | None:
 
 def value(obj: Any, indent: int = 0) -> str:
     """Render a value; ``indent`` is the column of the line that holds it."""
+    if obj.__class__ is str:
+        return string(obj)
     if isinstance(obj, Heredoc):
         return heredoc(obj, indent)
     scalar = _scalar(obj)
@@ -102,7 +119,7 @@ def _lines(items: Iterable[tuple[str, Any]], indent: int) -> str:
         group.clear()
 
     for name, val in items:
-        if (name, val) == BLANK:
+        if val is None and name == "":  # BLANK
             flush()
             out.append("")
             continue

@@ -40,12 +40,13 @@ def validate(ws: Workspace, env: str) -> Validated:
     return Validated(loaded, [p for p in problems if p.severity != "error"])
 
 
-def generate(ws: Workspace, env: str, *, build: bool = True) -> Generated:
+def generate(ws: Workspace, env: str, *, build: bool = True, validated: Validated | None = None) -> Generated:
     """Validate, package the Lambda sources, resolve and render (no files written).
 
-    ``build=False`` computes package hashes without writing zips (``--check``).
+    ``build=False`` computes package hashes without writing zips (``--check``);
+    ``validated`` skips validation already done (benchmarks time the stages).
     """
-    validated = validate(ws, env)
+    validated = validated or validate(ws, env)
     try:
         packages = lambda_build.build(ws, resolve.lambda_sources(validated.loaded), write=build)
     except lambda_build.BuildError as exc:

@@ -39,12 +39,17 @@ def is_generated(path: Path) -> bool:
         return False
 
 
-def existing_generated(ws: Workspace, env: str) -> list[Path]:
-    base = ws.generated_dir(env)
+def existing_generated(ws: Workspace, env: str, *, skip: set[str] | frozenset[str] = frozenset()) -> list[Path]:
+    """Generated files under the env's folder (resolved paths); ``skip``:
+    resolved paths known to be wanted, not opened to look for the mark."""
+    base = ws.generated_dir(env).resolve()
     if not base.is_dir():
         return []
     # every generated file: .tf, and the scripts and SQL some roots carry
-    return sorted(p for p in base.rglob("*") if p.is_file() and ".terraform" not in p.parts and is_generated(p))
+    return sorted(
+        p for p in base.rglob("*")
+        if str(p) not in skip and p.is_file() and ".terraform" not in p.parts and is_generated(p)
+    )
 
 
 def write(ws: Workspace, env: str, files: dict[str, str], *, check: bool = False) -> WriteResult:
@@ -64,8 +69,9 @@ def write(ws: Workspace, env: str, files: dict[str, str], *, check: bool = False
         (result.unchanged if same else result.written).append(rel)
         if not same:
             pending.append((target, data))
-    wanted = {(ws.root / rel).resolve() for rel in files}
-    stale = [p for p in existing_generated(ws, env) if p.resolve() not in wanted]
+    root = ws.root.resolve()
+    wanted = {os.path.normpath(root / rel) for rel in files}
+    stale = [p for p in existing_generated(ws, env, skip=wanted) if str(p) not in wanted]
     result.removed = [ws.rel(p) for p in stale]
     if check:
         return result

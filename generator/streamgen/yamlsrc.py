@@ -19,11 +19,37 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Problem
 
 try:  # the C loader is ~10x faster; fall back when libyaml is missing
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the wheel
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """The safe loader with implicit tag resolution memoised.
+
+    Resolving a plain scalar's tag runs regular expressions in Python for
+    every scalar the C parser reports; the answer depends only on the value
+    (the resolvers are fixed), and catalogs repeat the same keys and values
+    thousands of times.
+    """
+
+    _resolved: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        memo = (value, implicit)
+        found = self._resolved.get(memo)
+        if found is None:
+            found = self._resolved[memo] = super().resolve(kind, value, implicit)
+            if len(self._resolved) > 100_000:  # bounded: a long-lived process parses many files
+                self._resolved.clear()
+        return found
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NOT_SCALAR = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "omap", "pairs", "set", "merge")}
 
 Loc = tuple[Any, ...]
 
@@ -55,8 +81,22 @@ class _Builder:
         self.lines: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self._active: set[int] = set()
+        # the registered constructor of each standard scalar tag (int, bool,
+        # float, null, timestamp...): what construct_object would call, without
+        # its alias bookkeeping, which scalars do not need
+        self._scalar_constructors = {
+            tag: fn for tag, fn in type(loader).yaml_constructors.items()
+            if tag is not None and tag.startswith("tag:yaml.org,2002:") and tag not in _NOT_SCALAR
+        }
 
     def build(self, node: Node, path: Loc) -> Any:
+        if node.__class__ is ScalarNode:  # most nodes: no recursion, no bookkeeping
+            if node.tag == _STR_TAG:
+                return node.value
+            constructor = self._scalar_constructors.get(node.tag)
+            if constructor is not None:
+                return constructor(self.loader, node)
+            return self.loader.construct_object(node, deep=True)
         if id(node) in self._active:  # a recursive alias would never end
             self._problem(node, path, "recursive YAML alias is not allowed")
             return None
