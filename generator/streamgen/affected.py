@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pipeline
+from . import lambda_build, pipeline
 from .errors import SpecError
 from .workspace import Workspace
 
@@ -199,7 +199,7 @@ def affected(ws: Workspace, env: str, base: str) -> Affected:
         name, _, inner = rest.partition("/")
         if folder == "modules" and inner and not _MODULE_IGNORED.match(inner):
             modules.add(name)
-        elif folder == "lambda_src" and inner:
+        elif folder == "lambda_src" and inner and lambda_build.affects_package(inner):
             lambdas.add(name)
     for root in head_roots:
         root_dir = (ws.generated_dir(env) / root).resolve()

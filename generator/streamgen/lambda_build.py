@@ -58,6 +58,15 @@ def _source_files(folder: Path) -> list[tuple[str, Path]]:
     return sorted(files)
 
 
+def affects_package(rel: str) -> bool:
+    """Whether a file (relative to ``lambda_src/<name>/``) changes the package:
+    its sources and its pinned requirements, not its tests or caches."""
+    parts = rel.split("/")
+    if any(part in _SKIP_DIRS for part in parts[:-1]) or parts[0] in _SKIP_DIRS:
+        return False
+    return parts[-1].startswith("requirements") or not _SKIP_FILES.match(parts[-1])
+
+
 def requirements(folder: Path, display: str) -> tuple[list[tuple[str, str]], list[Problem]]:
     path = folder / "requirements.txt"
     if not path.is_file():
