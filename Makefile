@@ -59,6 +59,7 @@ schema: $(STAMP)
 # Benchmarks: add yours as a prerequisite-free line here.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/decoder_bench.py
+	$(BIN)/python benchmarks/scale_bench.py
 
 # Re-pin the whole dependency tree after editing pyproject.toml.
 lock:

@@ -93,3 +93,42 @@ def _wheel_cache() -> Path:
     cache = REPO / ".cache" / "wheels"
     cache.mkdir(parents=True, exist_ok=True)
     return cache
+
+
+# Fields that identify what a component creates; another root that needs the
+# thing writes one of these literally (roots never read each other's state).
+IDENTITY_FIELDS = ("arn", "bucket", "full_name", "function_name", "database_name", "role_arn")
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    consumer: str  # root that writes the literal
+    producer: str  # root that creates the component
+    tf_id: str
+    value: str
+
+
+def root_texts(generated) -> dict[str, str]:
+    """Every root's generated files, concatenated (root path -> text)."""
+    env = generated.resolved.env
+    out = {}
+    for root in generated.resolved.roots:
+        prefix = f"environments/{env}/generated/{root.path}/"
+        out[root.path] = "".join(t for p, t in sorted(generated.files.items()) if p.startswith(prefix))
+    return out
+
+
+def cross_root_references(generated) -> list[CrossRef]:
+    """Literal uses of one root's components in another root's files."""
+    texts = root_texts(generated)
+    refs = set()
+    for root in generated.resolved.roots:
+        for component in root.components:
+            for name in IDENTITY_FIELDS:
+                value = getattr(component, name, None)
+                if not isinstance(value, str) or len(value) < 8:
+                    continue
+                for other, text in texts.items():
+                    if other != root.path and other.split("/")[0] != "kafka" and f'"{value}"' in text:
+                        refs.add(CrossRef(other, root.path, component.tf_id, value))
+    return sorted(refs, key=lambda r: (r.consumer, r.producer, r.tf_id, r.value))

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from streamgen import pipeline, runner
+from support import cross_root_references
 
 pytestmark = pytest.mark.terraform
 
@@ -340,3 +341,26 @@ def test_log_tables_describe_what_is_delivered(plans):
     assert [(k["name"], k["type"]) for k in checkout["partition_keys"]] == [("dt", "string")]
     assert checkout["parameters"]["projection.dt.type"] == "date"
     assert checkout["parameters"]["storage.location.template"] == f"s3://{LOG_BUCKET}/storefront/checkout-api/data/dt=${{dt}}/"
+
+
+def _strings(value) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*map(_strings, value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*map(_strings, value)) if value else set()
+    return set()
+
+
+def test_cross_root_literals_are_what_the_producing_root_plans(repo, plans):
+    """A root names another root's resource literally (no remote state): the
+    literal must be a value the producing root's plan creates or outputs."""
+    refs = [r for r in cross_root_references(pipeline.generate(repo, "dev", build=False)) if r.producer in plans]
+    assert {r.producer for r in refs} >= {"shared", "domains/payments"}
+    for producer in {r.producer for r in refs}:
+        plan = plans[producer]
+        planned = _strings({k: v.get("value") for k, v in plan["planned_values"].get("outputs", {}).items()})
+        planned |= _strings([c["change"]["after"] for c in plan["resource_changes"]])
+        missing = [r for r in refs if r.producer == producer and r.value not in planned]
+        assert not missing, missing
