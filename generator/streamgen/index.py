@@ -50,6 +50,7 @@ class CatalogIndex:
             "connectors": {},
         }
         self.duplicates: list[Entry[Any]] = []
+        self._sorted: dict[str, list[Entry[Any]]] = {}
         for domain in loaded.domains:
             for section, table in self.entries.items():
                 for position, spec in enumerate(getattr(domain.spec, section)):
@@ -61,7 +62,10 @@ class CatalogIndex:
                         table[key] = entry
 
     def all(self, section: str) -> list[Entry[Any]]:
-        return sorted(self.entries[section].values(), key=lambda e: (e.domain.spec.domain, e.spec.name))
+        # every whole-catalog rule walks the sections: sort each once
+        if section not in self._sorted:
+            self._sorted[section] = sorted(self.entries[section].values(), key=lambda e: (e.domain.spec.domain, e.spec.name))
+        return list(self._sorted[section])
 
     def get(self, section: str, domain: str, ref: str) -> Entry[Any] | None:
         return self.entries[section].get(split_ref(domain, ref))
