@@ -167,7 +167,7 @@ def test_json_output_lists_reasons(repo_at_base):
 def test_unknown_revision_fails_with_gits_message(repo_at_base):
     result = repo_at_base.run("affected", "--base", "no-such-branch")
     assert result.code == 1
-    assert result.err.startswith("affected: git rev-parse --verify --quiet no-such-branch^{commit}")
+    assert result.err == f"affected: 'no-such-branch' is not a commit of the repository at {repo_at_base.root}\n"
 
 
 def test_invalid_working_tree_is_an_input_error(repo_at_base):
@@ -182,3 +182,14 @@ def test_plan_of_affected_roots_with_nothing_affected_plans_nothing(repo_at_base
     result = repo_at_base.run("plan", "--offline", "--affected-from", "HEAD")
     assert result.code == 0, result.err
     assert "no root of dev is affected by the change from HEAD; nothing to plan" in result.out
+
+
+def test_modules_are_found_through_a_linked_modules_folder(example_sandbox):
+    from streamgen import pipeline
+
+    generated = pipeline.generate(example_sandbox.ws, "dev", build=False)
+    prefix = "environments/dev/generated/domains/analytics/"
+    files = {p[len(prefix):]: t for p, t in generated.files.items() if p.startswith(prefix)}
+    used = affected._modules_used(example_sandbox.ws, example_sandbox.ws.generated_dir("dev") / "domains/analytics", files)
+    assert (example_sandbox.root / "modules").is_symlink()
+    assert {"glue-streaming-job", "s3-bucket", "kinesis-stream"} <= used

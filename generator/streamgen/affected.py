@@ -89,14 +89,20 @@ def changed_paths(ws: Workspace, base: str, folders: tuple[str, ...]) -> list[st
 def export_base(ws: Workspace, base: str, target: Path) -> Workspace:
     """The generator's inputs as of ``base``, extracted into ``target``."""
     prefix = str(_git(ws.root, "rev-parse", "--show-prefix")).strip()
-    commit = str(_git(ws.root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")).strip()
+    try:
+        commit = str(_git(ws.root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")).strip()
+    except GitError:
+        raise GitError(f"'{base}' is not a commit of the repository at {ws.root}") from None
     present = set(str(_git(ws.root, "ls-tree", "--name-only", f"{commit}:{prefix}")).split())
     wanted = [p for p in _BASE_INPUTS if p in present]
     target.mkdir(parents=True, exist_ok=True)
     if wanted:
         data = _git(ws.root, "archive", "--format=tar", f"{commit}:{prefix}", *wanted, binary=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            archive.extractall(target, filter="tar")
+            if hasattr(tarfile, "tar_filter"):  # Python >= 3.11.4: refuse odd members
+                archive.extractall(target, filter="tar")
+            else:  # pragma: no cover - our own repository's archive
+                archive.extractall(target)
     for folder in ("catalog", "environments"):
         (target / folder).mkdir(exist_ok=True)
     # module sources are written as paths relative to the root; the base
@@ -115,7 +121,7 @@ def _by_root(env: str, roots: list[str], files: dict[str, str]) -> dict[str, dic
     prefixes = sorted(((f"environments/{env}/generated/{r}/", r) for r in roots), key=lambda p: -len(p[0]))
     for path, text in files.items():
         for prefix, root in prefixes:
-            if path.startswith(prefix) and "/" not in path[len(prefix):].split("/", 1)[0]:
+            if path.startswith(prefix):
                 out[root][path[len(prefix):]] = text
                 break
     return out
@@ -123,27 +129,21 @@ def _by_root(env: str, roots: list[str], files: dict[str, str]) -> dict[str, dic
 
 def _modules_used(ws: Workspace, root_dir: Path, files: dict[str, str]) -> set[str]:
     """Names of the modules (``modules/<name>``) a root calls, transitively."""
-    modules_dir = ws.modules_dir.resolve()
+    # modules/ may be a link (sandboxes): accept the path as written and as resolved
+    bases = {Path(os.path.normpath(ws.modules_dir)), ws.modules_dir.resolve()}
     found: set[str] = set()
     pending: list[tuple[Path, str]] = [(root_dir, text) for name, text in files.items() if name.endswith(".tf")]
     while pending:
         directory, text = pending.pop()
         for source in _MODULE_SOURCE.findall(text):
-            target = Path(_normpath(directory / source))
-            try:
-                name = target.relative_to(modules_dir).parts[0]
-            except (ValueError, IndexError):
-                continue
-            if name in found:
+            target = Path(os.path.normpath(directory / source))
+            name = next((target.relative_to(b).parts[0] for b in bases if target.is_relative_to(b) and target != b), None)
+            if name is None or name in found:
                 continue
             found.add(name)
-            module = modules_dir / name
+            module = ws.modules_dir / name
             pending += [(module, p.read_text(encoding="utf-8")) for p in sorted(module.glob("*.tf"))]
     return found
-
-
-def _normpath(path: Path) -> str:
-    return os.path.normpath(str(path))
 
 
 def affected(ws: Workspace, env: str, base: str) -> Affected:
@@ -202,7 +202,7 @@ def affected(ws: Workspace, env: str, base: str) -> Affected:
         elif folder == "lambda_src" and inner and lambda_build.affects_package(inner):
             lambdas.add(name)
     for root in head_roots:
-        root_dir = (ws.generated_dir(env) / root).resolve()
+        root_dir = Path(os.path.normpath(ws.generated_dir(env) / root))
         files = head_files[root]
         for name in sorted(_modules_used(ws, root_dir, files) & modules):
             result.add(root, f"modules/{name} changed")
