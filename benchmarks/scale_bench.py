@@ -21,9 +21,8 @@ Plan cost: domain ``team0000`` is generated once inside the 1,000-topic
 catalog and once alone (a catalog with only that domain); each root is staged,
 initialised and planned offline with the real provider, ``PLAN_RUNS`` times
 each, interleaved, and the best plan times are compared. One domain's plan
-must not grow with the
-catalog: the root holds only that domain's resources, and references to other
-roots are literal values, not remote-state reads.
+must not grow with the catalog: the root holds only that domain's resources,
+and references to other roots are literal values, not remote-state reads.
 
 Targets (PASS/FAIL, exit 1 on any FAIL): 1,000 topics validate+generate
 < 3 s; 5,000 topics <= 6x the time of 1,000; unchanged regenerate of 1,000
