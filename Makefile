@@ -2,6 +2,7 @@
 #   make demo   generate the example environment, plan it offline (plan gate included) and scan it
 #   make scan   checkov and policies/ on the generated Terraform and every root's plan
 #   make test   the whole test suite (what CI runs; it includes the scan)
+#   make test-integration  apply, verify, re-plan and destroy the example against moto (CI runs it too)
 #   make bench  benchmarks (each prints its figures and fails below its target)
 #   make graph  topology of $(ENV) as docs/topology-$(ENV).png (needs Graphviz: apt-get install graphviz)
 #   make cost   monthly cost estimate of $(ENV) from pricing/<region>.yaml
@@ -13,7 +14,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo generate validate plan scan test bench lock clean graph cost schema
+.PHONY: venv demo generate validate plan scan test test-integration bench lock clean graph cost schema
 
 # The virtualenv is rebuilt when the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -44,7 +45,11 @@ demo: $(STAMP)
 	$(BIN)/streamgen scan --env $(ENV)
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not integration"
+
+# One module-scoped deployment: a single worker, its report printed (-s).
+test-integration: $(STAMP)
+	$(BIN)/pytest -m integration -n 0 -s -q
 
 graph: $(STAMP)
 	@command -v dot >/dev/null || { echo "Graphviz is needed: apt-get install graphviz (or brew install graphviz)"; exit 1; }

@@ -121,6 +121,78 @@ def offline_override_for(root_dir: Path) -> str:
     return offline_override({p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")})
 
 
+# Services the generated roots call; each gets the emulator's endpoint.
+EMULATED_SERVICES = (
+    "ec2", "firehose", "glue", "iam", "kafka", "kafkaconnect", "kinesis", "kms", "lambda", "logs",
+    "opensearchserverless", "osis", "redshift", "redshiftdata", "s3", "sts",
+)
+
+
+def emulator_override(tf_files: dict[str, str], endpoint: str, *, roles: dict[str, str] | None = None) -> str:
+    """The override that points a root at a local AWS API emulator (moto).
+
+    Every ``provider "aws"`` block (default and aliases) sends every service to
+    ``endpoint`` with dummy credentials; deploy roles stay, so cross-account
+    roots assume them through the emulator's STS and land in the right
+    account, and ``allowed_account_ids`` is still checked against it. The
+    backend is local. ``roles`` replaces deploy-role locals (e.g. a role in
+    the environment's account where the root uses the caller's credentials:
+    moto puts assumed-role sessions in the role's account). Only loopback
+    endpoints are accepted: nothing else is ever contacted.
+    """
+    host = urllib.parse.urlsplit(endpoint).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise TerraformError(f"emulator endpoint {endpoint} is not a loopback address")
+    aliases: set[str | None] = set()
+    for _name, text in sorted(tf_files.items()):
+        for block in _PROVIDER_BLOCK.finditer(text):
+            found = _ALIAS.search(block.group(1))
+            aliases.add(found.group(1) if found else None)
+    lines = [
+        "# Written by streamgen into a scratch copy for a run against a local AWS API",
+        "# emulator; never committed. Dummy credentials, a local backend.",
+        "terraform {",
+        '  backend "local" {}',
+        "}",
+    ]
+    if roles:
+        width = max(map(len, roles))
+        lines += ["", "locals {", *(f'  {name.ljust(width)} = "{arn}"' for name, arn in sorted(roles.items())), "}"]
+    width = max(map(len, EMULATED_SERVICES))
+    for alias in sorted(aliases, key=lambda a: (a is not None, a or "")):
+        lines += ["", 'provider "aws" {']
+        if alias is not None:
+            lines += [f'  alias = "{alias}"', ""]
+        lines += [
+            '  access_key                  = "emulator"',
+            '  secret_key                  = "emulator"',
+            "  skip_credentials_validation = true",
+            "  skip_metadata_api_check     = true",
+            "  skip_region_validation      = true",
+            "  s3_use_path_style           = true",
+            "  # fail fast on what the emulator does not implement (HTTP 500) instead of retrying",
+            "  max_retries = 1",
+            "",
+            "  endpoints {",
+            *(f'    {name.ljust(width)} = "{endpoint}"' for name in EMULATED_SERVICES),
+            "  }",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+_NULL_ROLE_LOCAL = re.compile(r"^\s*(deploy_role_arn[A-Za-z0-9_]*)\s*=\s*null\s*$", re.MULTILINE)
+
+
+def emulator_override_for(root_dir: Path, endpoint: str, *, caller_role_arn: str | None = None) -> str:
+    """:func:`emulator_override` for a root; ``caller_role_arn`` replaces every deploy-role local that is null."""
+    files = {p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")}
+    roles = {}
+    if caller_role_arn is not None:
+        roles = {name: caller_role_arn for text in files.values() for name in _NULL_ROLE_LOCAL.findall(text)}
+    return emulator_override(files, endpoint, roles=roles)
+
+
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 REGISTRY_HOST = "registry.terraform.io"
 

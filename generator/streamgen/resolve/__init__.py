@@ -22,7 +22,7 @@ from ..lambda_build import Package
 from ..load import Loaded
 from ..model import Backend, Resolved, Root, Stream
 from ..spec.sinks import sink_tag
-from . import core, firehose, logging, msk, osis
+from . import core, ephemeral, firehose, logging, msk, osis
 from . import glue as glue_resolver
 from . import redshift as redshift_resolver
 from .context import SHARED_ROOT, Context, domain_root
@@ -79,6 +79,8 @@ def resolve(loaded: Loaded, packages: dict[str, Package]) -> Resolved:
     }
     # A domain with nothing deployable here (only log sources, say) gets no root.
     roots = [ctx.roots[k] for k in sorted(ctx.roots) if k == SHARED_ROOT or ctx.roots[k].components or ctx.roots[k].kafka_topics]
+    if env.allow_destroy:
+        roots = [ephemeral.unprotect(root) for root in roots]
     return Resolved(
         env=env.name,
         account_id=env.account_id,

@@ -336,3 +336,7 @@ class Environment(Spec):
     """The logging account that catalog ``log_sources`` deliver to."""
     msk_connect: MskConnectSettings = MskConnectSettings()
     """MSK Connect plugins, secrets and targets that connectors refer to by key."""
+    allow_destroy: bool = False
+    """Ephemeral environment (integration tests, previews): no stateful resource is protected
+    from destruction, whatever the catalog's ``allow_destroy`` says. Leave false for anything
+    holding data you need."""
