@@ -27,7 +27,7 @@ TIMEOUT_S = 600
 
 
 _FLAGS = {
-    "plan": ("-no-color", "-input=false"),
+    "plan": ("-input=false",),
     "apply": ("-no-color", "-input=false"),
     "destroy": ("-no-color", "-input=false"),
     "show": ("-no-color",),
@@ -67,27 +67,37 @@ class RootRun:
 
     def plan_addresses(self, excluded_types: dict[str, str]) -> None:
         """Plan everything (the excluded types too), record what to target."""
-        self.run("plan", "plan", "-refresh=false", "-out=all.tfplan")
-        shown = self.run("show", "show", "-json", "all.tfplan")
-        for change in json.loads(shown.stdout).get("resource_changes", []):
-            if change["mode"] == "managed":
-                self.planned[change["address"]] = change["type"]
+        result = self.run("plan", "plan", "-refresh=false", "-json")
+        for change in _planned_changes(result.stdout):
+            resource = change["resource"]
+            if resource["resource_type"] and not resource["addr"].startswith("data.") and ".data." not in resource["addr"]:
+                self.planned[resource["addr"]] = resource["resource_type"]
         self.excluded = {a: t for a, t in self.planned.items() if t in excluded_types}
 
     def apply(self) -> None:
         self.run("apply", "apply", "-auto-approve", f"-parallelism={PARALLELISM}", *self.targets)
 
-    def changes(self) -> list[str]:
-        """Addresses a fresh plan would change (empty: idempotent)."""
+    def changes(self, moto_only: dict[tuple[str, str], str]) -> list[str]:
+        """What a fresh plan would change (empty: idempotent).
+
+        ``moto_only``: (resource type, attribute) -> why the emulator, not the
+        configuration, causes that diff; an update touching only such
+        attributes is not reported, anything else is.
+        """
         result = self.run("replan", "plan", "-detailed-exitcode", "-out=again.tfplan", *self.targets, ok=(0, 2))
         if result.returncode == 0:
             return []
-        shown = json.loads(self.run("show-replan", "show", "-json", "again.tfplan").stdout)
-        return [
-            f"{c['address']}: {'/'.join(c['change']['actions'])}"
-            for c in shown.get("resource_changes", [])
-            if c["change"]["actions"] != ["no-op"]
-        ]
+        shown = json.loads(self.run("show", "show", "-json", "again.tfplan").stdout)
+        found = []
+        for change in shown.get("resource_changes", []):
+            actions = change["change"]["actions"]
+            if actions == ["no-op"]:
+                continue
+            attributes = _changed_attributes(change["change"]) if actions == ["update"] else {"*"}
+            left = sorted(a for a in attributes if (change["type"], a) not in moto_only)
+            if left:
+                found.append(f"{change['address']}: {'/'.join(actions)} {', '.join(left)}")
+        return found
 
     def destroy(self) -> None:
         self.run("destroy", "destroy", "-auto-approve", f"-parallelism={PARALLELISM}", *self.targets)
@@ -104,7 +114,26 @@ def stage_root(ws: Workspace, generated: Path, root: str, scratch: Path, endpoin
     return RootRun(root, staged)
 
 
+def _changed_attributes(change: dict) -> set[str]:
+    before, after = change.get("before") or {}, change.get("after") or {}
+    unknown = change.get("after_unknown") or {}
+    return {k for k in before.keys() | after.keys() | unknown.keys() if before.get(k) != after.get(k) or unknown.get(k) is True}
+
+
+def _planned_changes(stream: str) -> list[dict]:
+    """The ``planned_change`` messages of ``terraform plan -json`` (machine-readable UI)."""
+    messages = [json.loads(line) for line in stream.splitlines() if line.startswith("{")]
+    return [m["change"] for m in messages if m.get("type") == "planned_change"]
+
+
 def _errors(result: subprocess.CompletedProcess[str]) -> str:
-    text = result.stderr or result.stdout
-    lines = [line for line in text.splitlines() if line.strip()]
-    return "\n".join(lines[-60:])
+    found = []
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            message = json.loads(line)
+            diagnostic = message.get("diagnostic", {})
+            if diagnostic.get("severity") == "error":
+                found.append(f"{diagnostic.get('address', '')}: {diagnostic['summary']}: {diagnostic.get('detail', '')}")
+    if not found:
+        found = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()][-60:]
+    return "\n".join(found)

@@ -53,12 +53,33 @@ def _tolerate_string_principals() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(tolerant)
 
 
+def _kinesis_create_stream_tags() -> None:
+    """moto 5.2.5 ignores ``Tags`` in CreateStream (the provider sends the
+    mandatory tags there); apply them as AddTagsToStream would."""
+    from moto.kinesis.responses import KinesisResponse
+
+    original = KinesisResponse.create_stream
+    if getattr(original, "streamgen_patched", False):
+        return
+
+    def create_stream(self: Any) -> Any:
+        result = original(self)
+        tags = self._get_param("Tags")
+        if tags:
+            self.kinesis_backend.add_tags_to_stream(None, self._get_param("StreamName"), tags)
+        return result
+
+    create_stream.streamgen_patched = True  # type: ignore[attr-defined]
+    KinesisResponse.create_stream = create_stream
+
+
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """moto's server on 127.0.0.1 (a free port); yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
     _tolerate_string_principals()
+    _kinesis_create_stream_tags()
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

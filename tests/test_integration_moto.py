@@ -47,6 +47,11 @@ EXCLUDED: dict[str, str] = {
         "(getmoto/moto#9729: rules with abort_incomplete_multipart_upload); 3-minute timeout per bucket"
     ),
 }
+# Diffs the emulator causes on the second plan, by (resource type, attribute); an
+# update touching anything else fails the idempotence test.
+MOTO_ONLY_DIFFS: dict[tuple[str, str], str] = {
+    ("aws_lambda_function", "logging_config"): "moto does not store Lambda LoggingConfig (JSON logs to our log group)",
+}
 # Whole roots not run.
 EXCLUDED_ROOTS = {
     "kafka/*": "Mongey/kafka provider: talks to the Kafka brokers themselves (no emulator), not in the offline mirror",
@@ -297,7 +302,7 @@ def test_log_destinations_and_subscriptions(deployment: Deployment):
 
 def test_second_plan_shows_no_changes(deployment: Deployment):
     def changes(run: RootRun) -> list[str]:
-        return run.changes()
+        return run.changes(MOTO_ONLY_DIFFS)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = dict(zip(deployment.runs, pool.map(changes, deployment.runs.values())))
@@ -316,7 +321,7 @@ def test_records_flow_to_s3_through_the_generated_transform(deployment: Deployme
     """
     root = next(r for r in deployment.roots() if any(s.processors for s in r.firehoses))
     stream = next(s for s in root.firehoses if s.kinesis_source and any(p.type == "Lambda" for p in s.processors))
-    function = next(f for f in root.functions if any(f.arn in json.dumps(p.parameters) for p in stream.processors if p.type == "Lambda"))
+    function = next(p.function for p in stream.processors if p.type == "Lambda")
     kinesis, firehose, s3 = (deployment.client(s, root) for s in ("kinesis", "firehose", "s3"))
 
     events = [{"orderId": f"o-{i}", "status": "PAID", "amountCents": 100 * i, "note": None} for i in range(3)]
@@ -341,7 +346,7 @@ def test_records_flow_to_s3_through_the_generated_transform(deployment: Deployme
             for i, r in enumerate(records)
         ],
     }
-    result = app.lambda_handler(event, _Context(function.full_name))
+    result = app.handler(event, None)
     assert [r["result"] for r in result["records"]] == ["Ok"] * len(records)
     out = [base64.b64decode(r["data"]) for r in result["records"]]
     firehose.put_record_batch(DeliveryStreamName=stream.full_name, Records=[{"Data": d} for d in out])
@@ -353,17 +358,6 @@ def test_records_flow_to_s3_through_the_generated_transform(deployment: Deployme
     lines = [json.loads(line) for line in body.splitlines() if line]
     assert sorted(line["order_id"] for line in lines) == [e["orderId"] for e in events]
     assert all("note" not in line for line in lines)  # DROP_NULLS applied, keys snake_cased
-
-
-class _Context:
-    def __init__(self, name: str) -> None:
-        self.function_name = name
-        self.memory_limit_in_mb = 128
-        self.invoked_function_arn = f"arn:aws:lambda:eu-west-1:111111111111:function:{name}"
-        self.aws_request_id = "integration"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 def _load_lambda(path: Path) -> Any:
