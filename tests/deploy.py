@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,7 @@ _FLAGS = {
     "apply": ("-no-color", "-input=false"),
     "destroy": ("-no-color", "-input=false"),
     "show": ("-no-color",),
+    "graph": (),
 }
 
 
@@ -45,6 +48,7 @@ class RootRun:
     planned: dict[str, str] = field(default_factory=dict)  # address -> resource type
     excluded: dict[str, str] = field(default_factory=dict)  # address -> resource type
     timings: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # excluded address -> why
 
     @property
     def targets(self) -> list[str]:
@@ -65,14 +69,34 @@ class RootRun:
             raise TerraformFailed(f"{self.name}: terraform {step} exited {result.returncode}\n{_errors(result)}")
         return result
 
-    def plan_addresses(self, excluded_types: dict[str, str]) -> None:
-        """Plan everything (the excluded types too), record what to target."""
-        result = self.run("plan", "plan", "-refresh=false", "-json")
-        for change in _planned_changes(result.stdout):
-            resource = change["resource"]
-            if resource["resource_type"] and not resource["addr"].startswith("data.") and ".data." not in resource["addr"]:
-                self.planned[resource["addr"]] = resource["resource_type"]
-        self.excluded = {a: t for a, t in self.planned.items() if t in excluded_types}
+    def plan_addresses(self, exclusions: Callable[[str, dict], str | None]) -> None:
+        """Plan everything (the excluded types too) and decide what to target.
+
+        ``exclusions(type, planned values)`` says why a resource cannot be
+        applied (None: it can). Whatever depends on an excluded resource (per
+        ``terraform graph``) is excluded too: ``-target`` would pull the
+        excluded one back in.
+        """
+        self.run("plan", "plan", "-refresh=false", "-out=all.tfplan")
+        shown = json.loads(self.run("show", "show", "-json", "all.tfplan").stdout)
+        why: dict[str, str] = {}
+        for change in shown.get("resource_changes", []):
+            if change["mode"] != "managed":
+                continue
+            self.planned[change["address"]] = change["type"]
+            reason = exclusions(change["type"], change["change"].get("after") or {})
+            if reason:
+                why[change["address"]] = reason
+        depends = _graph(self.run("graph", "graph").stdout)
+        blocked = {_config_address(a) for a in why}
+        for address in self.planned:
+            if address in why:
+                continue
+            culprit = _reaches(_config_address(address), blocked, depends)
+            if culprit:
+                why[address] = f"depends on {culprit}"
+        self.excluded = {a: self.planned[a] for a in why}
+        self.reasons = why
 
     def apply(self) -> None:
         self.run("apply", "apply", "-auto-approve", f"-parallelism={PARALLELISM}", *self.targets)
@@ -103,7 +127,9 @@ class RootRun:
         self.run("destroy", "destroy", "-auto-approve", f"-parallelism={PARALLELISM}", *self.targets)
 
     def state(self) -> list[str]:
-        return self.run("state", "state", "list", ok=(0, 1)).stdout.split()
+        """Managed resources left in the state (data sources are re-read, not owned)."""
+        listed = self.run("state", "state", "list", ok=(0, 1)).stdout.split()
+        return [a for a in listed if not (a.startswith("data.") or ".data." in a)]
 
 
 def stage_root(ws: Workspace, generated: Path, root: str, scratch: Path, endpoint: str, caller_role_arn: str) -> RootRun:
@@ -112,6 +138,35 @@ def stage_root(ws: Workspace, generated: Path, root: str, scratch: Path, endpoin
     staged = terraform.stage(ws, source, scratch, overrides={"emulator_override.tf": override})
     staged.init()
     return RootRun(root, staged)
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+_EDGE = re.compile(r'^\s*"([^"]+)"\s*->\s*"([^"]+)"', re.MULTILINE)
+
+
+def _config_address(address: str) -> str:
+    """module.a["x"].aws_b.c[0] -> module.a.aws_b.c (the graph's node names)."""
+    return _INDEX.sub("", address)
+
+
+def _graph(dot: str) -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for node, dependency in _EDGE.findall(dot):
+        edges.setdefault(node, set()).add(dependency)
+    return edges
+
+
+def _reaches(node: str, targets: set[str], edges: dict[str, set[str]]) -> str | None:
+    seen, todo = set(), [node]
+    while todo:
+        current = todo.pop()
+        for dependency in edges.get(current, ()):
+            if dependency in targets:
+                return dependency
+            if dependency not in seen:
+                seen.add(dependency)
+                todo.append(dependency)
+    return None
 
 
 def _changed_attributes(change: dict) -> set[str]:

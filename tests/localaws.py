@@ -73,6 +73,33 @@ def _kinesis_create_stream_tags() -> None:
     KinesisResponse.create_stream = create_stream
 
 
+def _unconditional_bucket_policy() -> None:
+    """moto evaluates bucket policies for object requests without any request
+    context, so every condition is unmet: our conditional Deny statements
+    (aws:SecureTransport, the SSE-KMS key header) would deny every PutObject.
+    Evaluate only the statements without conditions; the conditional ones are
+    asserted on the policy document itself (test_buckets_...)."""
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+    if getattr(original, "streamgen_patched", False):
+        return
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        from moto.iam.access_control import IAMPolicy, PermissionResult
+
+        if self.policy is None:
+            return original(self, action, resource)
+        document = json.loads(self.policy.decode())
+        document["Statement"] = [s for s in document["Statement"] if not s.get("Condition")]
+        if not document["Statement"]:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+    get_permission.streamgen_patched = True  # type: ignore[attr-defined]
+    FakeBucket.get_permission = get_permission
+
+
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """moto's server on 127.0.0.1 (a free port); yields its endpoint URL."""
@@ -80,6 +107,7 @@ def moto_server() -> Iterator[str]:
 
     _tolerate_string_principals()
     _kinesis_create_stream_tags()
+    _unconditional_bucket_policy()
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

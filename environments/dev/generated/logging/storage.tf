@@ -24,7 +24,7 @@ module "bucket_logs" {
   account_id        = "222222222222"
   purpose           = "data"
   kms_key_arn       = "arn:aws:kms:eu-west-1:222222222222:key/5c1e2f4a-0000-4000-8000-00000000d002"
-  access_log_bucket = "dev-access-logs-222222222222-eu-west-1"
+  access_log_bucket = module.bucket_access_logs.id
   prevent_destroy   = true
 
   tags = {
