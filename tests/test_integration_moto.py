@@ -356,8 +356,9 @@ def test_records_flow_to_s3_through_the_generated_transform(deployment: Deployme
     the delivery stream, which moto writes to S3 synchronously under the
     generated prefix's static part.
     """
-    root = next(r for r in deployment.roots() if any(s.processors for s in r.firehoses))
-    stream = next(s for s in root.firehoses if s.kinesis_source and any(p.type == "Lambda" for p in s.processors))
+    # the example's payments/orders-archive: Kinesis source, json_transform (REQUIRED_FIELDS order_id,status; KEY_CASE snake)
+    root = next(r for r in deployment.roots() if r.path == "domains/payments")
+    stream = next(s for s in root.firehoses if s.name == "orders-archive")
     function = next(p.function for p in stream.processors if p.type == "Lambda")
     kinesis, firehose, s3 = (deployment.client(s, root) for s in ("kinesis", "firehose", "s3"))
 
