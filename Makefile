@@ -1,7 +1,7 @@
 # Entry points a person types. Everything installs what it needs first.
 #   make demo   generate the example environment, plan it offline (plan gate included) and scan it
 #   make scan   checkov and policies/ on the generated Terraform and every root's plan
-#   make test   the whole test suite (what CI runs; it includes the scan)
+#   make test   the test suite, scan included (what CI runs, with test-integration)
 #   make test-integration  apply, verify, re-plan and destroy the example against moto (CI runs it too)
 #   make bench  benchmarks (each prints its figures and fails below its target)
 #   make graph  topology of $(ENV) as docs/topology-$(ENV).png (needs Graphviz: apt-get install graphviz)
