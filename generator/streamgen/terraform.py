@@ -82,6 +82,21 @@ _ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
 _ROLE_LOCAL = re.compile(r"^\s*(deploy_role_arn[A-Za-z0-9_]*)\s*=", re.MULTILINE)
 
 
+def _provider_aliases(tf_files: dict[str, str]) -> set[str | None]:
+    """Aliases of the ``provider "aws"`` blocks a root declares (None: the default one)."""
+    aliases: set[str | None] = set()
+    for _name, text in sorted(tf_files.items()):
+        for block in _PROVIDER_BLOCK.finditer(text):
+            found = _ALIAS.search(block.group(1))
+            aliases.add(found.group(1) if found else None)
+    return aliases
+
+
+def _root_tf_files(root_dir: Path) -> dict[str, str]:
+    """A root's own .tf files by name (override files left out)."""
+    return {p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")}
+
+
 def offline_override(tf_files: dict[str, str]) -> str:
     """The offline override for a root, from the providers it declares.
 
@@ -91,13 +106,8 @@ def offline_override(tf_files: dict[str, str]) -> str:
     no provider tries to assume a role. Override files merge by provider name
     and alias, and local by local.
     """
-    aliases: set[str | None] = set()
-    locals_: set[str] = set()
-    for name, text in sorted(tf_files.items()):
-        for block in _PROVIDER_BLOCK.finditer(text):
-            found = _ALIAS.search(block.group(1))
-            aliases.add(found.group(1) if found else None)
-        locals_.update(_ROLE_LOCAL.findall(text))
+    aliases = _provider_aliases(tf_files)
+    locals_ = {name for text in tf_files.values() for name in _ROLE_LOCAL.findall(text)}
     lines = [
         "# Written by streamgen into a scratch copy for an offline plan; never committed.",
         "# Dummy credentials and a local backend: nothing here reaches AWS.",
@@ -118,7 +128,7 @@ def offline_override(tf_files: dict[str, str]) -> str:
 
 
 def offline_override_for(root_dir: Path) -> str:
-    return offline_override({p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")})
+    return offline_override(_root_tf_files(root_dir))
 
 
 # Services the generated roots call; each gets the emulator's endpoint.
@@ -143,11 +153,7 @@ def emulator_override(tf_files: dict[str, str], endpoint: str, *, roles: dict[st
     host = urllib.parse.urlsplit(endpoint).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise TerraformError(f"emulator endpoint {endpoint} is not a loopback address")
-    aliases: set[str | None] = set()
-    for _name, text in sorted(tf_files.items()):
-        for block in _PROVIDER_BLOCK.finditer(text):
-            found = _ALIAS.search(block.group(1))
-            aliases.add(found.group(1) if found else None)
+    aliases = _provider_aliases(tf_files)
     lines = [
         "# Written by streamgen into a scratch copy for a run against a local AWS API",
         "# emulator; never committed. Dummy credentials, a local backend.",
@@ -186,7 +192,7 @@ _NULL_ROLE_LOCAL = re.compile(r"^\s*(deploy_role_arn[A-Za-z0-9_]*)\s*=\s*null\s*
 
 def emulator_override_for(root_dir: Path, endpoint: str, *, caller_role_arn: str | None = None) -> str:
     """:func:`emulator_override` for a root; ``caller_role_arn`` replaces every deploy-role local that is null."""
-    files = {p.name: p.read_text() for p in sorted(root_dir.glob("*.tf")) if not p.name.endswith("_override.tf")}
+    files = _root_tf_files(root_dir)
     roles = {}
     if caller_role_arn is not None:
         roles = {name: caller_role_arn for text in files.values() for name in _NULL_ROLE_LOCAL.findall(text)}
